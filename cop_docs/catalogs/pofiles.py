@@ -1,0 +1,92 @@
+"""Reading and writing PO and POT files.
+
+In: paths, or :class:`polib.POFile` objects. Out: parsed catalogs, or files on disk written atomically
+(a temporary file renamed into place, so an interrupted write never leaves half a catalog). A POT is only
+rewritten when its messages changed, and its ``POT-Creation-Date`` moves only then.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+
+import polib
+
+from ..errors import CatalogError
+
+_LINE_IN_ERROR = re.compile(r"line (\d+)")
+_CREATION_DATE = re.compile(r'^"POT-Creation-Date: [^"\\]*\\n"\n', re.MULTILINE)
+
+
+def read(path: Path) -> polib.POFile:
+    """Parse a PO or POT file; a syntax error names the file and line."""
+    try:
+        return polib.pofile(str(path), encoding="utf-8", wrapwidth=78)
+    except OSError as exc:
+        if exc.strerror:  # a real I/O error; polib reports syntax errors as OSError without errno
+            raise CatalogError(f"cannot read catalog: {exc.strerror}", path) from None
+        return _syntax_error(path, exc)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return _syntax_error(path, exc)
+
+
+def _syntax_error(path: Path, exc: Exception) -> polib.POFile:
+    message = str(exc)
+    m = _LINE_IN_ERROR.search(message)
+    message = message.split("(line")[0].replace(f"{path}", "").strip(" :") or "cannot parse catalog"
+    raise CatalogError(message, path, int(m.group(1)) if m else None) from None
+
+
+def timestamp() -> str:
+    """The time to record in a catalog header: ``SOURCE_DATE_EPOCH`` if set, else now (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime()
+    return time.strftime("%Y-%m-%d %H:%M+0000", moment)
+
+
+def text_of(catalog: polib.POFile) -> str:
+    return str(catalog) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a text file so that readers see either the old or the new content, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_template(path: Path, pot: polib.POFile) -> bool:
+    """Write a POT unless only its creation date would change. Returns whether the file was written."""
+    new = text_of(pot)
+    try:
+        old = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        old = None
+    if old is not None and _CREATION_DATE.sub("", old) == _CREATION_DATE.sub("", new):
+        return False
+    write_atomic(path, new)
+    return True
+
+
+def save(path: Path, catalog: polib.POFile) -> bool:
+    """Write a PO file if its text changed. Returns whether the file was written."""
+    new = text_of(catalog)
+    try:
+        if path.read_text(encoding="utf-8") == new:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomic(path, new)
+    return True

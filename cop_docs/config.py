@@ -1,0 +1,303 @@
+"""The project file (``cop-docs.yaml``): languages, documents and formats.
+
+In: the YAML file. Out: a validated :class:`Project`. Every problem is collected and reported at once, each
+as ``file:line: key.path: what is wrong``. Language names, text direction and plural forms come from Babel
+(CLDR data); the file only says what Babel cannot know (fonts, release policy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel import Locale, UnknownLocaleError
+from babel.messages.plurals import get_plural
+
+from .errors import ConfigError
+
+CONFIG_NAME = "cop-docs.yaml"
+FORMATS = ("pdf", "epub")
+KINDS = ("story-book", "workbook", "campaign-kit", "guide")
+POLICIES = ("ship", "draft", "withhold")
+
+
+@dataclass(frozen=True)
+class ReleasePolicy:
+    """What happens to a language × document below ``threshold`` percent of translated messages."""
+
+    threshold: float = 100.0
+    below: str = "withhold"
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  #: BCP-47 tag, as used in file names and ``lang`` attributes
+    fonts: tuple[str, ...]
+    direction: str
+    release: ReleasePolicy
+    line: int = 0
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.code, sep="-")
+
+    @property
+    def name(self) -> str:
+        """The language's name in its own script (العربية, 中文, Русский…)."""
+        name = self.locale.get_display_name(self.locale) or self.code
+        return name[:1].upper() + name[1:]
+
+    @property
+    def english_name(self) -> str:
+        return self.locale.get_display_name("en") or self.code
+
+    @property
+    def po_language(self) -> str:
+        """The PO ``Language:`` value (gettext spells the tag with underscores)."""
+        return str(self.locale)
+
+    @property
+    def plural_forms(self) -> str:
+        return str(get_plural(self.locale))
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    audience: str
+    title: str
+    kind: str
+    sources: tuple[Path, ...]
+    line: int = 0  #: line of the title in the project file, the reference of the title message
+
+
+@dataclass
+class Project:
+    root: Path
+    config_path: Path
+    name: str
+    edition: str
+    source_language: str
+    languages: list[Language]
+    documents: list[Document]
+    formats: tuple[str, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def translations_dir(self) -> Path:
+        return self.root / "translations"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.build_dir / ".cache"
+
+    def language(self, code: str) -> Language:
+        for lang in self.languages:
+            if lang.code == code:
+                return lang
+        raise ConfigError(f"no language '{code}' in the project (known: {', '.join(self.codes)})", self.config_path)
+
+    def document(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        known = ", ".join(d.id for d in self.documents)
+        raise ConfigError(f"no document '{doc_id}' in the project (known: {known})", self.config_path)
+
+    @property
+    def codes(self) -> list[str]:
+        return [lang.code for lang in self.languages]
+
+    @property
+    def target_languages(self) -> list[Language]:
+        return [lang for lang in self.languages if lang.code != self.source_language]
+
+    def pot_path(self, doc: Document) -> Path:
+        return self.translations_dir / doc.id / f"{doc.id}.pot"
+
+    def po_path(self, doc: Document, lang: Language) -> Path:
+        return self.translations_dir / doc.id / f"{lang.code}.po"
+
+
+def find_config(start: Path) -> Path:
+    """The project file in ``start`` or the nearest folder above it."""
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(f"no {CONFIG_NAME} here or in any parent folder", start)
+
+
+def load(path: Path) -> Project:
+    """Read and validate the project file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read project file: {exc.strerror}", path) from None
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path, mark.line + 1 if mark else None) from None
+    if node is None:
+        raise ConfigError("the project file is empty", path)
+    return _Validator(path).project(node)
+
+
+class _Validator:
+    """Turns the YAML node tree into a Project, collecting every problem with its key path and line."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.root = path.parent
+        self.problems: list[tuple[int, str]] = []
+
+    def fail(self, node: yaml.Node, keypath: str, message: str) -> None:
+        self.problems.append((node.start_mark.line + 1, f"{keypath}: {message}"))
+
+    def mapping(self, node: yaml.Node, keypath: str, required: tuple[str, ...], optional: tuple[str, ...]) -> dict:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, keypath, "must be a mapping")
+            return {}
+        out = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key not in required and key not in optional:
+                allowed = ", ".join(required + optional)
+                self.fail(key_node, f"{keypath}.{key}".lstrip("."), f"unknown key (allowed: {allowed})")
+            elif key in out:
+                self.fail(key_node, f"{keypath}.{key}".lstrip("."), "key given twice")
+            else:
+                out[key] = value_node
+        for key in required:
+            if key not in out:
+                self.fail(node, keypath or "(top level)", f"missing required key '{key}'")
+        return out
+
+    def scalar(self, node: yaml.Node | None, keypath: str, default: str | None = None) -> str | None:
+        if node is None:
+            return default
+        if not isinstance(node, yaml.ScalarNode) or node.value == "":
+            self.fail(node, keypath, "must be a non-empty text value")
+            return default
+        return str(node.value)
+
+    def seq(self, node: yaml.Node | None, keypath: str) -> list[yaml.Node]:
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, keypath, "must be a list")
+            return []
+        return list(node.value)
+
+    def project(self, node: yaml.Node) -> Project:
+        top = self.mapping(node, "", ("project", "languages", "documents"), ("formats",))
+        meta = self.mapping(top["project"], "project", ("name", "edition", "source-language"), ()) if "project" in top else {}
+        name = self.scalar(meta.get("name"), "project.name", "")
+        edition = self.scalar(meta.get("edition"), "project.edition", "")
+        source_language = self.scalar(meta.get("source-language"), "project.source-language", "en")
+
+        languages = [self.language(n, f"languages[{i}]") for i, n in enumerate(self.seq(top.get("languages"), "languages"))]
+        languages = [lang for lang in languages if lang]
+        seen: set[str] = set()
+        for i, lang in enumerate(languages):
+            if lang.code in seen:
+                self.problems.append((lang.line, f"languages[{i}].code: language '{lang.code}' is listed twice"))
+            seen.add(lang.code)
+        if languages and source_language not in seen:
+            self.fail(meta.get("source-language", node), "project.source-language",
+                      f"'{source_language}' is not one of the configured languages")
+
+        documents = [self.document(n, f"documents[{i}]") for i, n in enumerate(self.seq(top.get("documents"), "documents"))]
+        documents = [d for d in documents if d]
+        ids = [d.id for d in documents]
+        for d in documents:
+            if ids.count(d.id) > 1:
+                self.problems.append((d.line, f"documents: id '{d.id}' is used twice"))
+
+        formats = []
+        for i, f in enumerate(self.seq(top.get("formats"), "formats")):
+            value = self.scalar(f, f"formats[{i}]")
+            if value and value not in FORMATS:
+                self.fail(f, f"formats[{i}]", f"unknown format '{value}' (known: {', '.join(FORMATS)})")
+            elif value:
+                formats.append(value)
+        if "formats" not in top:
+            formats = list(FORMATS)
+
+        if self.problems:
+            line, message = sorted(self.problems)[0]
+            more = f" (and {len(self.problems) - 1} more problems)" if len(self.problems) > 1 else ""
+            err = ConfigError(message + more, self.path, line)
+            err.problems = [ConfigError(m, self.path, ln) for ln, m in sorted(self.problems)]  # type: ignore[attr-defined]
+            raise err
+        return Project(self.root, self.path, name or "", edition or "", source_language or "en",
+                       languages, documents, tuple(formats))
+
+    def language(self, node: yaml.Node, keypath: str) -> Language | None:
+        m = self.mapping(node, keypath, ("code", "fonts"), ("direction", "release"))
+        code = self.scalar(m.get("code"), f"{keypath}.code")
+        if not code:
+            return None
+        try:
+            locale = Locale.parse(code, sep="-")
+        except (UnknownLocaleError, ValueError):
+            self.fail(m["code"], f"{keypath}.code", f"unknown language code '{code}' (use a BCP-47 tag such as 'fr' or 'zh-Hans')")
+            return None
+        fonts = tuple(self.scalar(f, f"{keypath}.fonts[{i}]") or "" for i, f in enumerate(self.seq(m.get("fonts"), f"{keypath}.fonts")))
+        if "fonts" in m and not fonts:
+            self.fail(m["fonts"], f"{keypath}.fonts", "name at least one font family")
+        direction = self.scalar(m.get("direction"), f"{keypath}.direction", locale.text_direction)
+        if direction != locale.text_direction:
+            self.fail(m["direction"], f"{keypath}.direction",
+                      f"'{direction}' contradicts the language's direction '{locale.text_direction}' (leave it out)")
+        release = ReleasePolicy()
+        if "release" in m:
+            r = self.mapping(m["release"], f"{keypath}.release", (), ("threshold", "below", "required"))
+            threshold = self.scalar(r.get("threshold"), f"{keypath}.release.threshold", "100")
+            try:
+                value = float(threshold or "100")
+                if not 0 <= value <= 100:
+                    raise ValueError
+            except ValueError:
+                self.fail(r["threshold"], f"{keypath}.release.threshold", "must be a percentage from 0 to 100")
+                value = 100.0
+            below = self.scalar(r.get("below"), f"{keypath}.release.below", "withhold")
+            if below not in POLICIES:
+                self.fail(r["below"], f"{keypath}.release.below", f"must be one of {', '.join(POLICIES)}")
+            required = self.scalar(r.get("required"), f"{keypath}.release.required", "false")
+            if required not in ("true", "false"):
+                self.fail(r["required"], f"{keypath}.release.required", "must be true or false")
+            release = ReleasePolicy(value, below or "withhold", required == "true")
+        return Language(code, fonts, direction or "ltr", release, node.start_mark.line + 1)
+
+    def document(self, node: yaml.Node, keypath: str) -> Document | None:
+        m = self.mapping(node, keypath, ("id", "audience", "title", "kind", "sources"), ())
+        doc_id = self.scalar(m.get("id"), f"{keypath}.id")
+        if doc_id and not all(c.isalnum() or c in "-_" for c in doc_id):
+            self.fail(m["id"], f"{keypath}.id", "use letters, digits, '-' and '_' only (it names files)")
+        audience = self.scalar(m.get("audience"), f"{keypath}.audience")
+        title = self.scalar(m.get("title"), f"{keypath}.title")
+        kind = self.scalar(m.get("kind"), f"{keypath}.kind")
+        if kind and kind not in KINDS:
+            self.fail(m["kind"], f"{keypath}.kind", f"unknown kind '{kind}' (known: {', '.join(KINDS)})")
+        sources = []
+        for i, s in enumerate(self.seq(m.get("sources"), f"{keypath}.sources")):
+            value = self.scalar(s, f"{keypath}.sources[{i}]")
+            if value:
+                path = self.root / value
+                if not path.is_file():
+                    self.fail(s, f"{keypath}.sources[{i}]", f"source file '{value}' does not exist")
+                sources.append(path)
+        if "sources" in m and not sources and not self.seq(m.get("sources"), ""):
+            self.fail(m["sources"], f"{keypath}.sources", "list at least one source file")
+        if not (doc_id and audience and title and kind):
+            return None
+        return Document(doc_id, audience, title, kind, tuple(sources), m["title"].start_mark.line + 1)

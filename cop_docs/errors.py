@@ -1,0 +1,42 @@
+"""Typed errors raised by the library.
+
+Every error a user can cause carries the file (and line, where one is known) so the command line can print
+one line such as ``cop-docs.yaml:12: languages[2].code: unknown language 'xx'`` and exit with status 2.
+Library code raises these and never prints or exits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CopDocsError(Exception):
+    """A problem in the user's project: configuration, sources, catalogs or the machine's setup."""
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class ConfigError(CopDocsError):
+    """The project file is invalid."""
+
+
+class SourceError(CopDocsError):
+    """A master Markdown source cannot be read or parsed."""
+
+
+class CatalogError(CopDocsError):
+    """A PO or POT file cannot be read or written."""
+
+
+class RenderError(CopDocsError):
+    """An output could not be produced (missing font, missing glyph, engine failure)."""

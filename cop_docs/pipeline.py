@@ -1,0 +1,213 @@
+"""The pipeline, stage by stage: sources → catalogs → localized documents → rendered outputs.
+
+Each public function is one command of the tool and reads top to bottom as the list of its steps. Library
+errors (:class:`CopDocsError`) carry file and line; this module never prints, it reports through the
+``progress`` callback the command line gives it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogs import extract as extraction
+from .catalogs import merge, pofiles
+from .config import Document, Language, Project
+from .errors import RenderError
+from .localization import Key, localize
+from .renderers import Job, renderer
+from .renderers import fonts
+from .segments import Json
+from .sources import SourceFile, read_source
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def load_sources(project: Project, doc: Document) -> list[SourceFile]:
+    cache = project.cache_dir / "sources"
+    return [read_source(path, root=project.root, cache_dir=cache) for path in doc.sources]
+
+
+# --- extract -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Written:
+    path: Path
+    changed: bool
+    detail: str = ""
+
+
+def extract(project: Project, docs: Iterable[Document], progress: Progress = _quiet) -> list[Written]:
+    """Write each document's POT template (only when its messages changed)."""
+    results = []
+    for doc in docs:
+        pot = extraction.template(project, doc, load_sources(project, doc))
+        path = project.pot_path(doc)
+        changed = pofiles.write_template(path, pot)
+        results.append(Written(path, changed, f"{len(pot)} messages"))
+        progress(f"{'wrote' if changed else 'unchanged'} {_rel(project, path)} ({len(pot)} messages)")
+    return results
+
+
+# --- update --------------------------------------------------------------------------------------------
+
+
+def update(project: Project, docs: Iterable[Document], langs: Iterable[Language],
+           progress: Progress = _quiet) -> list[Written]:
+    """Extract, then create or merge every language's PO file of each document."""
+    results = []
+    langs = [lang for lang in langs if lang.code != project.source_language]
+    for doc in docs:
+        pot = extraction.template(project, doc, load_sources(project, doc))
+        pofiles.write_template(project.pot_path(doc), pot)
+        pot = pofiles.read(project.pot_path(doc))  # the date as written, so every PO agrees with its POT
+        for lang in langs:
+            path = project.po_path(doc, lang)
+            old = pofiles.read(path) if path.exists() else None
+            new = merge.merge(pot, old, lang, project)
+            changed = pofiles.save(path, new)
+            fuzzy = sum(1 for e in new if "fuzzy" in e.flags and not e.obsolete)
+            obsolete = sum(1 for e in new if e.obsolete)
+            detail = f"{len(new.translated_entries())} translated, {fuzzy} fuzzy, {obsolete} obsolete"
+            state = "created" if old is None else "updated" if changed else "unchanged"
+            results.append(Written(path, changed, detail))
+            progress(f"{state} {_rel(project, path)} ({detail})")
+    return results
+
+
+# --- localize ------------------------------------------------------------------------------------------
+
+
+def translations(path: Path) -> dict[Key, str]:
+    """The finished translations of a PO file: fuzzy, empty and obsolete entries are left out."""
+    if not path.exists():
+        return {}
+    catalog = pofiles.read(path)
+    return {
+        (e.msgctxt, e.msgid): e.msgstr
+        for e in catalog
+        if e.msgstr and not e.obsolete and "fuzzy" not in e.flags
+    }
+
+
+def localized(project: Project, doc: Document, lang: Language, files: list[SourceFile]) -> Json:
+    """The document in one language, with the metadata every renderer needs."""
+    table = None if lang.code == project.source_language else translations(project.po_path(doc, lang))
+    ast = localize(files, table)
+    meta = ast["meta"]
+    if "title" not in meta:
+        title = (table or {}).get((None, doc.title), doc.title)
+        meta["title"] = {"t": "MetaString", "c": title}
+    meta["lang"] = {"t": "MetaString", "c": lang.code}
+    if lang.direction == "rtl":
+        meta["dir"] = {"t": "MetaString", "c": "rtl"}
+    meta.setdefault("toc-title", {"t": "MetaString", "c": "Contents"})
+    meta.setdefault("date", {"t": "MetaString", "c": _date(project)})
+    return ast
+
+
+# --- build ---------------------------------------------------------------------------------------------
+
+
+def build(project: Project, docs: Iterable[Document], langs: Iterable[Language], formats: Iterable[str],
+          progress: Progress = _quiet) -> list[Path]:
+    """Render every requested language × document × format into ``build/<lang>/``."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(project)))
+    outputs = []
+    langs = list(langs)
+    formats = list(formats)
+    for doc in docs:
+        files = load_sources(project, doc)
+        for lang in langs:
+            job = Job(project, doc, lang, localized(project, doc, lang, files))
+            preflight(job)
+            for fmt in formats:
+                path = renderer(fmt).render(job)
+                outputs.append(path)
+                progress(f"built {_rel(project, path)}")
+    return outputs
+
+
+def preflight(job: Job) -> None:
+    """Fail before rendering if a character of the document has no glyph in the language's fonts."""
+    chars = set(job.title) | set(job.language.name) | set(job.document.audience) | set(job.project.edition)
+    _characters(job.doc, chars)
+    missing = fonts.missing_glyphs(chars, job.language.fonts)
+    if missing:
+        ch = missing[0]
+        path, line = _find_character(job, ch)
+        more = f" (and {len(missing) - 1} more characters)" if len(missing) > 1 else ""
+        name = unicodedata.name(ch, "unnamed character")
+        raise RenderError(
+            f"'{ch}' (U+{ord(ch):04X} {name}) has no glyph in the fonts for '{job.language.code}' "
+            f"({', '.join(job.language.fonts)}){more}; add a font that covers it to the language's font stack",
+            path, line)
+
+
+def _characters(node: object, into: set[str]) -> None:
+    if isinstance(node, dict):
+        t = node.get("t")
+        if t in ("Str", "MetaString"):
+            into.update(node["c"])
+        elif t in ("Code", "CodeBlock", "Math"):
+            into.update(node["c"][1])
+        else:
+            _characters(node.get("c"), into)
+            if "t" not in node:  # the metadata map
+                for value in node.values():
+                    _characters(value, into)
+    elif isinstance(node, list):
+        for item in node:
+            _characters(item, into)
+
+
+def _find_character(job: Job, ch: str) -> tuple[Path | str, int | None]:
+    """Where a character comes from: the language's catalog, else a source file."""
+    candidates = [job.project.po_path(job.document, job.language), *job.document.sources]
+    for path in candidates:
+        try:
+            for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if ch in text:
+                    return _rel(job.project, path), number
+        except OSError:
+            continue
+    return f"{job.document.id} ({job.language.code})", None
+
+
+def source_date_epoch(project: Project) -> int:
+    """The date outputs carry: SOURCE_DATE_EPOCH, else the last commit, else the newest source file."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if env.isdigit():
+        return int(env)
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project.root, capture_output=True,
+                             text=True, check=True).stdout.strip()
+        if out.isdigit():
+            return int(out)
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    paths = [project.config_path, *(p for d in project.documents for p in d.sources)]
+    return int(max(p.stat().st_mtime for p in paths))
+
+
+def _date(project: Project) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%d", time.gmtime(source_date_epoch(project)))
+
+
+def _rel(project: Project, path: Path) -> str:
+    try:
+        return path.relative_to(project.root).as_posix()
+    except ValueError:
+        return str(path)
+

@@ -1,0 +1,68 @@
+"""Renderers: a localized document becomes a file in one output format.
+
+In: a :class:`Job` (the project, the document, the language and the localized pandoc AST). Out: one file,
+written atomically: the output appears complete or not at all, and the last good file stays until then.
+Each format is a small class behind the same interface, registered by name in :data:`RENDERERS`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Document, Language, Project
+from ..segments import Json
+
+
+@dataclass
+class Job:
+    project: Project
+    document: Document
+    language: Language
+    doc: Json  #: the localized AST, its metadata holding title, lang and dir
+
+    @property
+    def title(self) -> str:
+        from ..segments import stringify
+
+        value = self.doc["meta"].get("title", {})
+        return stringify(value.get("c", [])) if value.get("t") == "MetaInlines" else str(value.get("c", ""))
+
+
+class Renderer:
+    """One output format. Subclasses set the class attributes and implement :meth:`write`."""
+
+    #: the format's name in the project file and on the command line
+    name = ""
+    #: the output file's extension
+    extension = ""
+
+    def output_path(self, job: Job) -> Path:
+        return job.project.build_dir / job.language.code / f"{job.document.id}.{job.language.code}{self.extension}"
+
+    def render(self, job: Job) -> Path:
+        """Write the output for a job atomically and return its path."""
+        target = self.output_path(job)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        os.close(fd)
+        try:
+            self.write(job, Path(tmp))
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    def write(self, job: Job, target: Path) -> None:
+        raise NotImplementedError
+
+
+def renderer(name: str) -> Renderer:
+    from .epub import EpubRenderer
+    from .pdf import PdfRenderer
+
+    return {r.name: r for r in (PdfRenderer, EpubRenderer)}[name]()

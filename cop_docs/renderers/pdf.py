@@ -1,0 +1,42 @@
+"""PDF: the localized AST → HTML5 (pandoc, through the page template) → PDF (WeasyPrint, in process).
+
+Resources are fetched by :class:`ConfinedFetcher` only, so a translation cannot make the PDF embed a local
+file or wait on the network.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+
+from .. import pandoc
+from . import Job, Renderer, theme
+from .resources import THEMES, ConfinedFetcher
+
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def page_html(job: Job) -> str:
+    """The standalone HTML page that WeasyPrint lays out."""
+    variables = {
+        "audience-label": job.document.audience,
+        "edition": job.project.edition,
+        "language-name": job.language.name,
+    }
+    return pandoc.write_html(job.doc, template=theme.PAGE_TEMPLATE, variables=variables)
+
+
+class PdfRenderer(Renderer):
+    name = "pdf"
+    extension = ".pdf"
+
+    def write(self, job: Job, target: Path) -> None:
+        root = job.project.root
+        fetcher = ConfinedFetcher([root / "sources", THEMES])
+        html = HTML(string=page_html(job), base_url=str(root) + "/", url_fetcher=fetcher)
+        stylesheet = CSS(string=theme.print_css(job.language), url_fetcher=fetcher, base_url=str(THEMES) + "/")
+        html.write_pdf(str(target), stylesheets=[stylesheet])
+        self.refused = fetcher.refused

@@ -1,0 +1,42 @@
+"""Stylesheets and templates for a language: one shared theme plus what the script needs.
+
+In: a :class:`Language`. Out: CSS text (the shared base, then the language's font stack, direction and
+hyphenation rules) and the paths of the pandoc templates.
+"""
+
+from __future__ import annotations
+
+from ..config import Language
+from .resources import THEMES
+
+#: Scripts written without spaces between words: no hyphenation, no faux italics.
+_NO_HYPHENATION = ("zh", "ja", "ko")
+#: Scripts whose fonts have no italic: emphasis is shown by weight instead of a slanted fake.
+_NO_ITALIC = ("zh", "ja", "ko", "ar", "fa", "ur", "he")
+
+
+def font_stack(lang: Language) -> str:
+    return ", ".join(f'"{family}"' for family in lang.fonts)
+
+
+def language_css(lang: Language) -> str:
+    primary = lang.code.split("-")[0]
+    rules = [f":root {{ font-family: {font_stack(lang)}; }}"]
+    if primary in _NO_HYPHENATION:
+        rules.append("body { hyphens: manual; line-break: strict; }")
+    else:
+        rules.append("p, li, dd, td { hyphens: auto; }")
+    if primary in _NO_ITALIC:
+        rules.append("em, i { font-style: normal; font-weight: bold; }")
+    return "\n".join(rules) + "\n"
+
+
+def print_css(lang: Language) -> str:
+    return (THEMES / "print.css").read_text(encoding="utf-8") + language_css(lang)
+
+
+def epub_css(lang: Language) -> str:
+    return (THEMES / "epub.css").read_text(encoding="utf-8") + language_css(lang)
+
+
+PAGE_TEMPLATE = THEMES / "page.html"
