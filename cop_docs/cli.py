@@ -19,6 +19,8 @@ EXIT_USER_ERROR = 2
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    args.project = getattr(args, "project", None)
+    args.traceback = getattr(args, "traceback", False)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USER_ERROR
@@ -38,10 +40,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    # The options are accepted before and after the command; SUPPRESS keeps a subcommand from resetting them.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-C", "--project", type=Path, default=None, metavar="DIR",
+    common.add_argument("-C", "--project", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                         help="project folder, or its cop-docs.yaml (default: found from the current folder up)")
-    common.add_argument("--traceback", action="store_true", help="show a Python traceback on errors")
+    common.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS,
+                        help="show a Python traceback on errors")
 
     parser = argparse.ArgumentParser(prog="cop-docs", parents=[common],
                                      description="Multilingual guideline publishing: Markdown → PO → PDF and EPUB.")

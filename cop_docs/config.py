@@ -72,6 +72,7 @@ class Document:
     kind: str
     sources: tuple[Path, ...]
     line: int = 0  #: line of the title in the project file, the reference of the title message
+    audience_line: int = 0
 
 
 @dataclass
@@ -300,4 +301,5 @@ class _Validator:
             self.fail(m["sources"], f"{keypath}.sources", "list at least one source file")
         if not (doc_id and audience and title and kind):
             return None
-        return Document(doc_id, audience, title, kind, tuple(sources), m["title"].start_mark.line + 1)
+        return Document(doc_id, audience, title, kind, tuple(sources), m["title"].start_mark.line + 1,
+                        m["audience"].start_mark.line + 1)

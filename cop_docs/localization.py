@@ -55,7 +55,7 @@ def parse_messages(texts: list[str]) -> list[list[Json]]:
     for i, text in enumerate(texts):
         text = _BLANK_LINES.sub("\n", text.strip())
         text = _NOTE_REF.sub(lambda m, i=i: f"[^{i}n{m.group(1)}]", text)
-        notes += [f"{i}n{label}" for label in _NOTE_REF.findall(text)]
+        notes += _NOTE_REF.findall(text)
         parts.append(text)
     body = f"\n\n{sep}\n\n".join(parts)
     defs = "\n\n".join(f"[^{label}]: {label}" for label in dict.fromkeys(notes))

@@ -20,7 +20,7 @@ from .config import Document, Language, Project
 from .errors import RenderError
 from .localization import Key, localize
 from .renderers import Job, renderer
-from .renderers import fonts
+from .renderers import fonts, theme
 from .segments import Json
 from .sources import SourceFile, read_source
 
@@ -105,8 +105,8 @@ def localized(project: Project, doc: Document, lang: Language, files: list[Sourc
     ast = localize(files, table)
     meta = ast["meta"]
     if "title" not in meta:
-        title = (table or {}).get((None, doc.title), doc.title)
-        meta["title"] = {"t": "MetaString", "c": title}
+        meta["title"] = {"t": "MetaString", "c": (table or {}).get((None, doc.title), doc.title)}
+    meta["audience"] = {"t": "MetaString", "c": (table or {}).get((None, doc.audience), doc.audience)}
     meta["lang"] = {"t": "MetaString", "c": lang.code}
     if lang.direction == "rtl":
         meta["dir"] = {"t": "MetaString", "c": "rtl"}
@@ -139,7 +139,7 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
 
 def preflight(job: Job) -> None:
     """Fail before rendering if a character of the document has no glyph in the language's fonts."""
-    chars = set(job.title) | set(job.language.name) | set(job.document.audience) | set(job.project.edition)
+    chars = set(job.title) | set(job.language.name) | set(job.project.edition) | set(theme.GENERATED_CHARACTERS)
     _characters(job.doc, chars)
     missing = fonts.missing_glyphs(chars, job.language.fonts)
     if missing:

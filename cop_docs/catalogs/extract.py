@@ -14,12 +14,14 @@ from ..sources import SourceFile, Unit
 from . import pofiles
 
 TITLE_COMMENT = "document title"
+AUDIENCE_COMMENT = "audience, named on the cover"
 
 
 def units_of(project: Project, doc: Document, files: list[SourceFile]) -> list[tuple[str, Unit]]:
-    """Every unit of a document with the file it comes from, the title from the project file first."""
+    """Every unit of a document with the file it comes from; its title and audience from the project file first."""
     config = project.config_path.name
-    units = [(config, Unit(doc.title, None, TITLE_COMMENT, doc.line))]
+    units = [(config, Unit(doc.title, None, TITLE_COMMENT, doc.line)),
+             (config, Unit(doc.audience, None, AUDIENCE_COMMENT, doc.audience_line))]
     for source in files:
         units += [(source.path, unit) for unit in source.units]
     return units

@@ -36,7 +36,9 @@ class EpubRenderer(Renderer):
         with tempfile.TemporaryDirectory() as tmp:
             css = Path(tmp) / "style.css"
             css.write_text(theme.epub_css(job.language), encoding="utf-8")
-            args = ["--toc", "--toc-depth=2", "--split-level=1", f"--css={css}", "--resource-path=."]
+            args = ["--toc", "--toc-depth=2", "--split-level=1", f"--css={css}", "--resource-path=.",
+                    f"--template={theme.EPUB_TEMPLATE}", f"--variable=edition:{job.project.edition}"]
             if job.language.direction == "rtl":
+                # Metadata reaches the title page only; a variable reaches every content document.
                 args.append("--variable=dir:rtl")
             pandoc.write_epub(doc, target, args=args, cwd=job.project.root)

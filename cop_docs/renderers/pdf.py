@@ -22,7 +22,6 @@ logging.getLogger("fontTools").setLevel(logging.ERROR)
 def page_html(job: Job) -> str:
     """The standalone HTML page that WeasyPrint lays out."""
     variables = {
-        "audience-label": job.document.audience,
         "edition": job.project.edition,
         "language-name": job.language.name,
     }

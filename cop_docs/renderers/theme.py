@@ -40,3 +40,8 @@ def epub_css(lang: Language) -> str:
 
 
 PAGE_TEMPLATE = THEMES / "page.html"
+EPUB_TEMPLATE = THEMES / "epub.xhtml"
+
+#: Characters the theme itself puts on the page (list markers, leaders, page and note numbers): the
+#: glyph preflight checks them along with the document's text.
+GENERATED_CHARACTERS = "•–.·0123456789"
