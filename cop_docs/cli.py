@@ -29,14 +29,24 @@ def main(argv: list[str] | None = None) -> int:
     except CopDocsError as exc:
         if args.traceback:
             raise
-        problems = getattr(exc, "problems", [exc])
-        for problem in problems:
+        for problem in getattr(exc, "problems", [exc]):
+            problem.path = _shown(problem.path)
             print(f"cop-docs: error: {problem}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("cop-docs: interrupted; finished outputs are complete, unfinished ones were not written",
               file=sys.stderr)
         return 130
+
+
+def _shown(path: str | None) -> str | None:
+    """A path as the user would type it: relative to the current folder when it lies below it."""
+    if not path:
+        return path
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -18,11 +19,17 @@ import polib
 from ..errors import CatalogError
 
 _LINE_IN_ERROR = re.compile(r"line (\d+)")
+_MSGFMT_ERROR = re.compile(r"^(.*?):(\d+):(?:\d+:)? (.*)$")
 _CREATION_DATE = re.compile(r'^"POT-Creation-Date: [^"\\]*\\n"\n', re.MULTILINE)
 
 
 def read(path: Path) -> polib.POFile:
-    """Parse a PO or POT file; a syntax error names the file and line."""
+    """Parse a PO or POT file; a syntax error names the file and line.
+
+    polib silently accepts some broken files (an unterminated string, say), so GNU msgfmt, the reference
+    parser, checks the file first and its first complaint becomes the error.
+    """
+    check(path)
     try:
         return polib.pofile(str(path), encoding="utf-8", wrapwidth=78)
     except OSError as exc:
@@ -31,6 +38,25 @@ def read(path: Path) -> polib.POFile:
         return _syntax_error(path, exc)
     except (ValueError, UnicodeDecodeError) as exc:
         return _syntax_error(path, exc)
+
+
+def check(path: Path) -> None:
+    """Raise a CatalogError with msgfmt's first complaint if GNU gettext rejects the file."""
+    try:
+        result = subprocess.run(["msgfmt", "--check-format", "-o", os.devnull, str(path)],
+                                capture_output=True, text=True, env={**os.environ, "LC_ALL": "C.UTF-8"})
+    except FileNotFoundError:
+        raise CatalogError("GNU gettext's msgfmt is needed to check catalogs (install gettext)", path) from None
+    if result.returncode == 0:
+        return
+    found = [(int(m.group(2)), m.group(3).strip()) for line in result.stderr.splitlines()
+             if (m := _MSGFMT_ERROR.match(line)) and m.group(1) == str(path)]
+    # msgfmt counts the newline that ends an unterminated string, naming the line after it.
+    found = [(n - 1 if message == "end-of-line within string" else n, message) for n, message in found]
+    if found:
+        line, message = min(found)
+        raise CatalogError(message, path, line)
+    raise CatalogError(result.stderr.strip().splitlines()[0] if result.stderr.strip() else "msgfmt rejects this file", path)
 
 
 def _syntax_error(path: Path, exc: Exception) -> polib.POFile:

@@ -1,0 +1,50 @@
+"""The command line: help on every command, one-line errors with exit status 2, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+
+@pytest.mark.parametrize("command", ["extract", "update", "build", "md2pot", "po2md"])
+def test_every_command_has_help(command: str) -> None:
+    result = run_cli(command, "--help")
+    assert result.returncode == 0
+    assert "usage: cop-docs" in result.stdout
+
+
+def test_broken_catalog_is_one_line_with_file_and_line(basic: Path) -> None:
+    po = basic / "translations/sample/fr.po"
+    lines = po.read_text(encoding="utf-8").splitlines()
+    broken = next(i for i, t in enumerate(lines) if t.startswith("msgstr ") and i > 20)
+    lines[broken] = 'msgstr "unterminated'
+    po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("-C", str(basic), "build", "--lang", "fr", "--format", "pdf")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert f"translations/sample/fr.po:{broken + 1}:" in result.stderr
+    # update refuses too, and the translator's file is left as it was
+    before = po.read_bytes()
+    assert run_cli("-C", str(basic), "update").returncode == 2
+    assert po.read_bytes() == before
+
+
+def test_unknown_language_or_document(basic: Path) -> None:
+    result = run_cli("-C", str(basic), "build", "--lang", "de")
+    assert result.returncode == 2 and "no language 'de'" in result.stderr
+    result = run_cli("-C", str(basic), "build", "--doc", "nope")
+    assert result.returncode == 2 and "no document 'nope'" in result.stderr
+
+
+def test_no_project_here(tmp_path: Path) -> None:
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 2 and "no cop-docs.yaml" in result.stderr
+
+
+def test_source_that_is_not_utf8(basic: Path) -> None:
+    (basic / "sources/sample.md").write_bytes(b"# Title\n\nCaf\xe9\n")
+    result = run_cli("-C", str(basic), "extract")
+    assert result.returncode == 2
+    assert "sources/sample.md:3: source is not valid UTF-8" in result.stderr
