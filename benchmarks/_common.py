@@ -56,18 +56,26 @@ def machine() -> dict[str, Any]:
     return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
 
 
-def hot_functions(fn: Callable[[], Any], limit: int = 12, sort: str = "tottime") -> list[dict[str, Any]]:
-    """Profile one call of ``fn``; the functions that take the most time (time waiting on a child process, such
-    as pandoc, shows up under the ``select``/``read``/``waitpid`` built-ins)."""
-    profile = cProfile.Profile()
-    profile.enable()
+def profile(fn: Callable[[], Any]) -> pstats.Stats:
+    prof = cProfile.Profile()
+    prof.enable()
     try:
         fn()
     finally:
-        profile.disable()
-    stats = pstats.Stats(profile)
+        prof.disable()
+    return pstats.Stats(prof)
+
+
+def hot_functions(fn: Callable[[], Any] | pstats.Stats, limit: int = 12, sort: str = "tottime",
+                  only: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Profile one call of ``fn`` (or read a profile); the functions that take the most time, optionally only
+    those whose file contains one of ``only``. Time waiting on a child process, such as pandoc, shows up under
+    the ``poll``/``read``/``waitpid`` built-ins."""
+    stats = fn if isinstance(fn, pstats.Stats) else profile(fn)
     rows = []
     for (file, line, name), (_cc, calls, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        if only and not any(part in file for part in only):
+            continue
         where = name if file == "~" else f"{_short(file)}:{line}({name})"
         rows.append({"function": where, "calls": calls, "tottime_s": r(tottime), "cumtime_s": r(cumtime)})
     rows.sort(key=lambda row: row[f"{sort}_s"], reverse=True)

@@ -250,9 +250,11 @@ class _Validator:
         try:
             locale = Locale.parse(code, sep="-")
         except (UnknownLocaleError, ValueError):
-            self.fail(m["code"], f"{keypath}.code", f"unknown language code '{code}' (use a BCP-47 tag such as 'fr' or 'zh-Hans')")
+            self.fail(m["code"], f"{keypath}.code",
+                      f"unknown language code '{code}' (use a BCP-47 tag such as 'fr' or 'zh-Hans')")
             return None
-        fonts = tuple(self.scalar(f, f"{keypath}.fonts[{i}]") or "" for i, f in enumerate(self.seq(m.get("fonts"), f"{keypath}.fonts")))
+        font_nodes = self.seq(m.get("fonts"), f"{keypath}.fonts")
+        fonts = tuple(self.scalar(f, f"{keypath}.fonts[{i}]") or "" for i, f in enumerate(font_nodes))
         if "fonts" in m and not fonts:
             self.fail(m["fonts"], f"{keypath}.fonts", "name at least one font family")
         direction = self.scalar(m.get("direction"), f"{keypath}.direction", locale.text_direction)

@@ -76,7 +76,7 @@ def parse_messages(texts: list[str]) -> list[list[Json]]:
 def _translate(doc: Json, source: SourceFile, translations: Mapping[Key, str]) -> None:
     segs = segments(doc)
     pending: list[tuple[Segment, str]] = []
-    for seg, unit in zip(segs, source.units):
+    for seg, unit in zip(segs, source.units, strict=True):
         msgstr = translations.get((unit.context, unit.msgid))
         if not msgstr:
             continue
@@ -87,7 +87,7 @@ def _translate(doc: Json, source: SourceFile, translations: Mapping[Key, str]) -
     # Footnote segments hold blocks inside the source's Note objects; capture them before any segment changes.
     source_inlines = [seg.get() for seg, _ in pending]
     parsed = parse_messages([msgstr for _, msgstr in pending])
-    for (seg, _), original, inlines in zip(pending, source_inlines, parsed):
+    for (seg, _), original, inlines in zip(pending, source_inlines, parsed, strict=True):
         seg.set(confine(inlines, original))
 
 

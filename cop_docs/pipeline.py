@@ -19,8 +19,7 @@ from .catalogs import merge, pofiles
 from .config import Document, Language, Project
 from .errors import RenderError
 from .localization import Key, localize
-from .renderers import Job, renderer
-from .renderers import fonts, theme
+from .renderers import Job, fonts, renderer, theme
 from .segments import Json
 from .sources import SourceFile, read_source
 

@@ -13,8 +13,9 @@ translations.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 Json = dict[str, Any]
 

@@ -90,7 +90,7 @@ def make_units(doc: Json, text: str) -> list[Unit]:
     lines = _LineFinder(text)
     return [
         Unit(msgid, seg.context, seg.comment, lines.find(seg))
-        for seg, msgid in zip(segs, msgids)
+        for seg, msgid in zip(segs, msgids, strict=True)
     ]
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import pdf_text, run_cli
+from pypdf import PdfReader
 
 from cop_docs import config
-from pypdf import PdfReader
 
 LANGS = ("en", "fr", "ar", "zh-Hans", "ru")
 

@@ -68,7 +68,8 @@ def test_a_seventh_language_is_config_plus_po_only(basic: Path) -> None:
     po = basic / "translations/sample/pt.po"
     text = po.read_text(encoding="utf-8")
     assert '"Language: pt\\n"' in text and "Plural-Forms: nplurals=" in text
-    text = text.replace('msgid "Talking with children"\nmsgstr ""', 'msgid "Talking with children"\nmsgstr "Conversar com as crianças"')
+    entry = 'msgid "Talking with children"\nmsgstr '
+    text = text.replace(entry + '""', entry + '"Conversar com as crianças"')
     po.write_text(text, encoding="utf-8")
     result = run_cli("-C", str(basic), "build", "--lang", "pt", "--format", "pdf")
     assert result.returncode == 0, result.stderr

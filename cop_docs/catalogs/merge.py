@@ -70,7 +70,7 @@ def merge(pot: polib.POFile, po: polib.POFile | None, lang: Language, project: P
     candidates = [e for e in old if not e.obsolete and _translated_text(e)]
     if unmatched and candidates:
         choices = [e.msgid for e in candidates]
-        for i, best in zip(unmatched, _nearest([pot[i].msgid for i in unmatched], choices)):
+        for i, best in zip(unmatched, _nearest([pot[i].msgid for i in unmatched], choices), strict=True):
             if best is None:
                 continue
             previous = candidates[best]

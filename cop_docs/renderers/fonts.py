@@ -58,7 +58,7 @@ def regular_face(family: str) -> FontFile:
     return sorted(faces, key=lambda f: (str(f[1].path), f[1].index))[0][1]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cmap(face: FontFile) -> frozenset[int]:
     with TTFont(str(face.path), fontNumber=face.index, lazy=True) as font:
         return frozenset(font.getBestCmap() or {})
