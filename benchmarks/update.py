@@ -77,11 +77,13 @@ class Catalogs:
         for i in range(MESSAGES - WITH_CONTEXT):
             entries.append({"msgctxt": None, "msgid": self.msgid(), "comment": self.rng.choice(COMMENTS),
                             "occurrences": [(f"sources/handbook/part-{i // 80 + 1:03d}.md", str(i % 80 * 7 + 3))]})
+        twins = []
         for src in self.rng.sample(range(len(entries)), WITH_CONTEXT):
             ctxt = self.rng.choice(CONTEXTS)
-            twin = dict(entries[src], msgctxt=ctxt, comment="table header cell")
-            self.seen.add((ctxt, twin["msgid"]))
-            entries.insert(src + 1 + self.rng.randrange(0, 40), twin)
+            twins.append((src + 1 + self.rng.randrange(0, 40), dict(entries[src], msgctxt=ctxt, comment="table header cell")))
+            self.seen.add((ctxt, entries[src]["msgid"]))
+        for at, twin in sorted(twins, key=lambda t: t[0], reverse=True):
+            entries.insert(at, twin)
         return entries
 
     def edit(self, text: str) -> str:
@@ -175,11 +177,28 @@ def cop_update(pot_path: Path, po_path: Path, lang: config.Language, project: co
     t1 = time.perf_counter()
     po = pofiles.read(po_path)
     t2 = time.perf_counter()
+    NEAREST[1] = 0.0
     new = merge.merge(pot, po, lang, project)
     t3 = time.perf_counter()
     text = pofiles.text_of(new)
     t4 = time.perf_counter()
-    return text, {"read_pot": t1 - t0, "read_po": t2 - t1, "merge": t3 - t2, "text_of": t4 - t3}
+    return text, {"read_pot": t1 - t0, "read_po": t2 - t1, "merge": t3 - t2,
+                  "merge_of_which_fuzzy_search": NEAREST[1], "text_of": t4 - t3}
+
+
+#: merge._nearest (the batched RapidFuzz search), wrapped to time it: [function, seconds of the last call]
+NEAREST: list = [merge._nearest, 0.0]
+
+
+def _timed_nearest(*args, **kwargs):
+    start = time.perf_counter()
+    try:
+        return NEAREST[0](*args, **kwargs)
+    finally:
+        NEAREST[1] += time.perf_counter() - start
+
+
+merge._nearest = _timed_nearest
 
 
 def run_msgmerge(args: list[str], po_path: Path, pot_path: Path, out: Path) -> float:
@@ -234,6 +253,12 @@ def agreement(old: polib.POFile, ours: polib.POFile, theirs: polib.POFile) -> di
         "same_previous_msgid": len(same),
         "share_of_msgmerge_fuzzy_found_by_cop_docs": round(len(same) / len(gnu_fuzzy), 4) if gnu_fuzzy else None,
         "different_previous_msgid": len(different),
+        "different_where_cop_docs_previous_is_more_similar": sum(
+            1 for k in different
+            if fuzz.ratio(k[1], mine[k].previous_msgid) > fuzz.ratio(k[1], gnu[k].previous_msgid or "")),
+        "different_where_equally_similar": sum(
+            1 for k in different
+            if fuzz.ratio(k[1], mine[k].previous_msgid) == fuzz.ratio(k[1], gnu[k].previous_msgid or "")),
         "not_fuzzy_in_cop_docs": len(missed),
         "fuzzy_only_in_cop_docs": len(extra),
         "examples_different": [example(k) for k in different[:3]],

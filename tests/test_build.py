@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from cop_docs import config
 
-LANGS = ("en", "fr", "ar", "zh-Hans", "ru")
+LANGS = ("en", "fr", "ar", "zh-Hans", "ru", "es")
 
 
 def output(root: Path, lang: str, ext: str) -> Path:
@@ -31,6 +31,8 @@ def test_every_language_and_format_is_built(built: Path) -> None:
     ("fr", ["Parler avec les enfants", "Demandez à votre enfant ce qu’il aime faire en ligne.", "Pas d’écran la nuit"]),
     ("zh-Hans", ["与孩子交谈", "问问孩子喜欢在网上做什么。", "夜间不使用屏幕"]),
     ("ar", ["التحدث مع الأطفال", "غرفة النوم"]),
+    ("ru", ["Разговор с детьми", "Спросите ребёнка, чем ему нравится заниматься в интернете."]),
+    ("es", ["Hablar con los niños", "Nada de pantallas por la noche"]),
 ])
 def test_pdf_text_is_the_translation(built: Path, lang: str, sentences: list[str]) -> None:
     text = " ".join(pdf_text(output(built, lang, "pdf")).split())
@@ -44,13 +46,21 @@ def test_fuzzy_translation_is_never_shipped(built: Path) -> None:
     assert "Keep the conversation going every week." in " ".join(text.split())
 
 
-def test_language_without_catalog_falls_back_to_source(built: Path) -> None:
-    text = " ".join(pdf_text(output(built, "ru", "pdf")).split())
-    assert "Ask your child what they enjoy doing online." in text
+def test_untranslated_messages_fall_back_to_source(basic: Path) -> None:
+    (basic / "translations/sample/ru.po").unlink()
+    po = basic / "translations/sample/es.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Jueguen juntos."', 'msgstr ""'), encoding="utf-8")
+    assert run_cli("-C", str(basic), "build", "--lang", "ru", "--lang", "es", "--format", "pdf").returncode == 0
+    ru = " ".join(pdf_text(output(basic, "ru", "pdf")).split())
+    assert "Ask your child what they enjoy doing online." in ru
+    es = " ".join(pdf_text(output(basic, "es", "pdf")).split())
+    assert "Play games together." in es and "Hablar con los niños" in es
 
 
 def test_pdf_carries_language_and_title(built: Path) -> None:
-    for lang, title in (("fr", "Rester en sécurité en ligne"), ("ar", "البقاء آمنًا على الإنترنت"), ("zh-Hans", "安全上网")):
+    titles = {"fr": "Rester en sécurité en ligne", "ar": "البقاء آمنًا على الإنترنت", "zh-Hans": "安全上网",
+              "ru": "Безопасность в интернете", "es": "Seguridad en internet", "en": "Staying safe online"}
+    for lang, title in titles.items():
         reader = PdfReader(output(built, lang, "pdf"))
         assert reader.trailer["/Root"]["/Lang"] == lang
         assert reader.metadata.title == title
