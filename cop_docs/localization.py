@@ -57,12 +57,14 @@ def parse_messages(texts: list[str]) -> list[list[Json]]:
         text = _NOTE_REF.sub(lambda m, i=i: f"[^{i}n{m.group(1)}]", text)
         notes += _NOTE_REF.findall(text)
         parts.append(text)
-    body = f"\n\n{sep}\n\n".join(parts)
+    # An empty fenced div with an unguessable id separates messages: unlike a paragraph it cannot become the
+    # term of a definition list when the next message starts with ": ", and no translation can forge it.
+    fence = f"\n\n::: {{#{sep}}}\n:::\n\n"
     defs = "\n\n".join(f"[^{label}]: {label}" for label in dict.fromkeys(notes))
-    doc = pandoc.read_markdown(f"{body}\n\n{sep}\n\n{defs}\n", path="<translations>", fmt=pandoc.MESSAGE_FORMAT)
+    doc = pandoc.read_markdown(fence.join(parts) + fence + defs + "\n", path="<translations>", fmt=pandoc.MESSAGE_FORMAT)
     chunks: list[list[Json]] = [[]]
     for block in doc["blocks"]:
-        if block["t"] == "Para" and block["c"] == [{"t": "Str", "c": sep}]:
+        if block["t"] == "Div" and block["c"][0][0] == sep:
             chunks.append([])
         else:
             chunks[-1].append(block)
@@ -92,74 +94,73 @@ def _translate(doc: Json, source: SourceFile, translations: Mapping[Key, str]) -
 
 
 def confine(inlines: list[Json], source: list[Json]) -> list[Json]:
-    """Keep only what a translation may change: text and inline markup, not targets or attributes."""
-    links: dict[str, list] = {}
-    images: dict[str, list] = {}
-    attrs: list[list] = []
-    _collect(source, links, images, attrs)
-    notes = list(notes_in(source))
-    return _confine(inlines, links, images, attrs, notes)
+    """Keep only what a translation may change: text and inline markup, not targets, attributes or raw code."""
+    return _Allowed(source).confine(inlines)
 
 
-def _collect(inlines: list[Json], links: dict, images: dict, attrs: list) -> None:
-    for node in inlines:
-        t = node["t"]
-        if t == "Link":
-            links.setdefault(node["c"][2][0], node["c"][0])
-            _collect(node["c"][1], links, images, attrs)
-        elif t == "Image":
-            images.setdefault(node["c"][2][0], node["c"][0])
-            _collect(node["c"][1], links, images, attrs)
-        elif t in ("Span", "Code"):
-            attrs.append(node["c"][0])
-            if t == "Span":
-                _collect(node["c"][1], links, images, attrs)
-        elif t in _CONTAINERS:
-            _collect(node["c"], links, images, attrs)
-        elif t == "Quoted":
-            _collect(node["c"][1], links, images, attrs)
+class _Allowed:
+    """What a message's source holds that its translation may reuse: link and image targets (with the
+    source's attributes), span and code attributes, raw inlines, and footnotes (by number)."""
 
+    def __init__(self, source: list[Json]):
+        self.links: dict[str, list] = {}
+        self.images: dict[str, list] = {}
+        self.attrs: list[list] = []
+        self.raws: list[list] = []
+        self.notes = list(notes_in(source))
+        self._collect(source)
 
-def _confine(inlines: list[Json], links: dict, images: dict, attrs: list, notes: list) -> list[Json]:
-    out: list[Json] = []
-    for node in inlines:
-        t = node["t"]
-        if t == "Link":
-            attr, content, (url, title) = node["c"]
-            content = _confine(content, links, images, attrs, notes)
-            if url in links:
-                out.append({"t": "Link", "c": [links[url], content, [url, title]]})
-            else:
-                out += content
-        elif t == "Image":
-            attr, alt, (url, title) = node["c"]
-            alt = _confine(alt, links, images, attrs, notes)
-            if url in images:
-                out.append({"t": "Image", "c": [images[url], alt, [url, title]]})
-            else:
-                out += alt
-        elif t == "Span":
-            attr, content = node["c"]
-            content = _confine(content, links, images, attrs, notes)
-            out.append({"t": "Span", "c": [attr if attr in attrs else ["", [], []], content]})
-        elif t == "Code":
-            attr, text = node["c"]
-            out.append({"t": "Code", "c": [attr if attr in attrs else ["", [], []], text]})
-        elif t in _CONTAINERS:
-            out.append({"t": t, "c": _confine(node["c"], links, images, attrs, notes)})
-        elif t == "Quoted":
-            out.append({"t": t, "c": [node["c"][0], _confine(node["c"][1], links, images, attrs, notes)]})
-        elif t == "Note":
-            label = _note_label(node)
-            if label is not None and 0 < label <= len(notes):
-                out.append(notes[label - 1])
-        elif t == "RawInline":
-            out.append(_str(node["c"][1]))
-        elif t == "Cite":
-            out += _confine(node["c"][1], links, images, attrs, notes)
-        else:  # Str, Space, SoftBreak, LineBreak, Math
-            out.append(node)
-    return out
+    def _collect(self, inlines: list[Json]) -> None:
+        for node in inlines:
+            t = node["t"]
+            if t == "RawInline":
+                self.raws.append(node["c"])
+            elif t in ("Link", "Image"):
+                (self.links if t == "Link" else self.images).setdefault(node["c"][2][0], node["c"][0])
+                self._collect(node["c"][1])
+            elif t in ("Span", "Code"):
+                self.attrs.append(node["c"][0])
+                if t == "Span":
+                    self._collect(node["c"][1])
+            elif t in _CONTAINERS:
+                self._collect(node["c"])
+            elif t == "Quoted":
+                self._collect(node["c"][1])
+
+    def _attr(self, attr: list) -> list:
+        return attr if attr in self.attrs else ["", [], []]
+
+    def confine(self, inlines: list[Json]) -> list[Json]:
+        out: list[Json] = []
+        for node in inlines:
+            t = node["t"]
+            if t in ("Link", "Image"):
+                _attr, content, (url, title) = node["c"]
+                content = self.confine(content)
+                allowed = self.links if t == "Link" else self.images
+                if url in allowed:
+                    out.append({"t": t, "c": [allowed[url], content, [url, title]]})
+                else:  # a target the source does not have: keep the words, drop the link or image
+                    out += content
+            elif t == "Span":
+                out.append({"t": t, "c": [self._attr(node["c"][0]), self.confine(node["c"][1])]})
+            elif t == "Code":
+                out.append({"t": t, "c": [self._attr(node["c"][0]), node["c"][1]]})
+            elif t in _CONTAINERS:
+                out.append({"t": t, "c": self.confine(node["c"])})
+            elif t == "Quoted":
+                out.append({"t": t, "c": [node["c"][0], self.confine(node["c"][1])]})
+            elif t == "Note":
+                label = _note_label(node)
+                if label is not None and 0 < label <= len(self.notes):
+                    out.append(self.notes[label - 1])
+            elif t == "RawInline":
+                out.append(node if node["c"] in self.raws else _str(node["c"][1]))
+            elif t == "Cite":
+                out += self.confine(node["c"][1])
+            else:  # Str, Space, SoftBreak, LineBreak, Math
+                out.append(node)
+        return out
 
 
 def _note_label(note: Json) -> int | None:
@@ -182,6 +183,9 @@ def _flatten(blocks: list[Json]) -> list[Json]:
             inlines = block["c"][2]
         elif t in ("CodeBlock", "RawBlock"):
             inlines = [_str(block["c"][1])]
+        elif t == "DefinitionList":
+            inner = [b for term, defs in block["c"] for b in [{"t": "Plain", "c": term}, *(x for d in defs for x in d)]]
+            inlines = _flatten(inner)
         elif t in ("BlockQuote", "Div", "BulletList", "OrderedList"):
             inner = block["c"] if t == "BlockQuote" else block["c"][1] if t in ("Div", "OrderedList") else block["c"]
             if t in ("BulletList", "OrderedList"):

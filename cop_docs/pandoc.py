@@ -21,8 +21,9 @@ from .errors import RenderError, SourceError
 SOURCE_FORMAT = "commonmark_x+implicit_figures"
 
 #: How message text (msgid and msgstr) is read and written: the same dialect, inline content only. Raw
-#: HTML and raw attributes are off, so a translation cannot carry markup that the renderers pass through.
-MESSAGE_FORMAT = "commonmark_x-raw_html-raw_attribute-yaml_metadata_block-implicit_figures"
+#: HTML is read so that a msgid holding the source's own inline HTML reads back the same; localization then
+#: keeps a raw inline only if the very same one is in the source message (see localization.confine).
+MESSAGE_FORMAT = "commonmark_x-yaml_metadata_block-implicit_figures"
 
 Json = dict[str, Any]
 

@@ -22,7 +22,7 @@ from .errors import SourceError
 from .segments import Json, Segment, segments, words_of
 
 #: Bumped whenever the cached form or the way units are made changes.
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 
 _RULE = re.compile(r"^-{3,}$", re.MULTILINE)
 _NOTE_REF = re.compile(r"(?<!\\)\[\^(\d+)\]")
@@ -102,10 +102,32 @@ def segment_msgids(doc: Json, segs: list[Segment]) -> list[str]:
             blocks += [{"t": "Para", "c": seg.get()}, {"t": "HorizontalRule"}]
     written: list[str] = []
     if blocks:
-        out = pandoc.write_markdown({"pandoc-api-version": doc["pandoc-api-version"], "meta": {}, "blocks": blocks})
+        batch = {"pandoc-api-version": doc["pandoc-api-version"], "meta": {}, "blocks": blocks}
+        # pandoc's CommonMark writer leaves '"' unescaped inside link and image titles ("He said "hi""), which
+        # reads back as something else: mark those quotes, then escape them in the written text.
+        text = json.dumps(batch, ensure_ascii=False)
+        batch = json.loads(text)  # a private copy: the marks must not reach the source's AST
+        if _TITLE_QUOTE not in text:
+            _mark_title_quotes(batch["blocks"])
+        out = pandoc.write_markdown(batch).replace(_TITLE_QUOTE, '\\"')
         written = [_local_note_numbers(chunk.strip("\n")) for chunk in _RULE.split(out)][: len(blocks) // 2]
     it = iter(written)
     return [next(it) if seg.kind == "inlines" else seg.get() for seg in segs]
+
+
+_TITLE_QUOTE = "\ue000"
+
+
+def _mark_title_quotes(node: object) -> None:
+    if isinstance(node, dict):
+        if node.get("t") in ("Link", "Image"):
+            target = node["c"][2]
+            target[1] = target[1].replace('"', _TITLE_QUOTE)
+        for value in node.values():
+            _mark_title_quotes(value)
+    elif isinstance(node, list):
+        for value in node:
+            _mark_title_quotes(value)
 
 
 def _local_note_numbers(msgid: str) -> str:
