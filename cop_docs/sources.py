@@ -10,7 +10,9 @@ cached under ``build/.cache/sources`` by content hash, so an unchanged file is n
 
 from __future__ import annotations
 
+import bisect
 import copy
+import functools
 import hashlib
 import json
 import re
@@ -22,14 +24,11 @@ from .errors import SourceError
 from .segments import Json, Segment, segments, words_of
 
 #: Bumped whenever the cached form or the way units are made changes.
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 
 _RULE = re.compile(r"^-{3,}$", re.MULTILINE)
 _NOTE_REF = re.compile(r"(?<!\\)\[\^(\d+)\]")
-_WORD = re.compile(r"\w{3,}|\w+")
-#: Segments that may stand on one line with the next (cells of a table row, an image's alt text and title).
-_SHARE_A_LINE = ("table header cell", "table cell", "table footer cell", "image alt text", "figure caption")
-_NOTE_DEFINITION = re.compile(r"\s*\[\^[^\]]+\]:")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -141,46 +140,79 @@ def _local_note_numbers(msgid: str) -> str:
 
 
 class _LineFinder:
-    """Finds the line a segment starts on by looking for one of its first words, reading forward.
+    """Finds the line each segment starts on by following its words through the source text, in order.
 
-    pandoc's AST has no positions (its ``sourcepos`` option multiplies the AST's size several times), and
-    segments come in reading order, so a forward search from where the previous segment was found is exact
-    in practice. Footnotes are defined away from where they are referenced: they are looked for on
-    footnote definition lines, without moving on.
+    pandoc's AST has no positions (its ``sourcepos`` option multiplies the AST's size several times). But
+    segments come in reading order and their words appear in the source in that order, give or take markup,
+    escapes and URLs between them. So each segment's words are matched one after another from where the
+    previous segment ended (case-insensitively, whole words), the first word only where the next few follow
+    it closely. Footnotes are defined away from where they are referenced: they are followed with a cursor
+    of their own, so the text around them keeps its place.
     """
 
+    #: How far apart two consecutive words of a segment may be in the source (markup, a URL between them).
+    GAP = 400
+    #: How many words must follow the first one closely for a match to count as the segment's start.
+    CONFIRM = 3
+
     def __init__(self, text: str):
-        self.lines = [ln.replace("\\", "") for ln in text.splitlines()]
-        self.line = 0
-        self.column = 0
+        self.text = text.lower()
+        self.line_starts = [0]
+        for m in re.finditer("\n", text):
+            self.line_starts.append(m.end())
+        self.cursor = 0
+        self.note_cursor = 0
+        self.previous: tuple[list[str], int] | None = None
 
     def find(self, seg: Segment) -> int:
         value = seg.get()
-        words = [value] if isinstance(value, str) else list(words_of(value))
-        # The longest of the first words: distinctive, and early enough to sit on the segment's first line.
-        probes = [m.group(0) for w in words[:8] if (m := _WORD.search(w.replace("\u2019", "'")))]
-        if not probes:
-            return self.line + 1
-        probe = max(probes, key=len)
-        if seg.comment == "footnote":
-            found = self._search(probe, self.line, 0, _NOTE_DEFINITION) or self._search(probe, 0, 0)
-            return found[0] + 1 if found else self.line + 1
-        found = self._search(probe, self.line, self.column) or self._search(probe, 0, 0)
+        tokens = [value] if isinstance(value, str) else list(words_of(value))
+        words = [w.lower() for token in tokens for w in _WORD.findall(token)]
+        if seg.comment == "image alt text" and self.previous and words == self.previous[0]:
+            return self.previous[1]  # a figure's caption is its image's alt text: one place in the source
+        note = seg.comment == "footnote"
+        start_from = max(self.note_cursor, self.cursor) if note else self.cursor
+        found = self._follow(words, start_from) or self._follow(words, 0)
         if found is None:
-            return self.line + 1
-        if seg.comment in _SHARE_A_LINE:
-            self.line, self.column = found[0], found[1] + len(probe)
-        else:  # a block: the next segment starts on a later line
-            self.line, self.column = found[0] + 1, 0
-        return found[0] + 1
+            return self._line(start_from)
+        start, end = found
+        if note:
+            self.note_cursor = end
+        else:
+            self.cursor = end
+        line = self._line(start)
+        self.previous = (words, line)
+        return line
 
-    def _search(self, probe: str, line: int, column: int, pattern: re.Pattern | None = None):
-        for i in range(line, len(self.lines)):
-            text = self.lines[i]
-            at = text.find(probe, column if i == line else 0)
-            if at >= 0 and (pattern is None or pattern.match(text)):
-                return i, at
+    def _follow(self, words: list[str], pos: int) -> tuple[int, int] | None:
+        if not words:
+            return None
+        first = _whole_word(words[0])
+        for m in first.finditer(self.text, pos):
+            end = self._chain(words[1 : 1 + self.CONFIRM], m.end())
+            if end is not None or len(words) == 1:
+                end = self._chain(words[1:], m.end(), strict=False)
+                return m.start(), end
         return None
+
+    def _chain(self, words: list[str], pos: int, strict: bool = True) -> int | None:
+        """Match words one after another from pos; the end of the last match (strict: every word must match)."""
+        for word in words:
+            m = _whole_word(word).search(self.text, pos, pos + self.GAP + len(word))
+            if m is None:
+                if strict:
+                    return None
+                continue
+            pos = m.end()
+        return pos
+
+    def _line(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_word(word: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -42,7 +42,7 @@ def html_of_markdown(text: str) -> str:
                                  verify_format=False)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sample_source(name: str) -> SourceFile:
     # Cached per module run: one read_source (two pandoc calls) per sample. localize() works on a deep copy.
     return read_source(SAMPLES / name, root=SAMPLES, cache_dir=None)
@@ -322,7 +322,7 @@ def test_every_table_cell_survives(name: str):
     master_cells = table_cells(source.doc)
     cells = table_cells(localized)
     assert master_cells and len(cells) == len(master_cells)
-    for master, cell in zip(master_cells, cells):
+    for master, cell in zip(master_cells, cells, strict=True):
         master_text = stringify(master)
         text = stringify(cell)
         if any(ch.isalpha() for ch in master_text) and not all(b["t"] == "Plain" and all(
@@ -383,6 +383,17 @@ def test_link_attributes_come_from_the_master_not_the_translation():
     html = html_of_ast(localize([source], table))
     assert '<a href="https://report.example.org" class="button" target="_blank">signaler</a>' in html
     assert "onclick" not in html
+
+
+def test_translation_cannot_add_raw_html():
+    source = sample("39-raw-html.md")
+    table = identity(source)
+    table[(None, "Final paragraph.")] = "Dernier `<script>alert(1)</script>`{=html} paragraphe <b>gras</b>."
+    html = html_of_ast(localize([source], table))
+    assert "<script>" not in html and "<b>" not in html
+    assert "Dernier" in html and "paragraphe" in html
+    # the raw inlines of the master paragraph are kept
+    assert '<span class="hint">' in html and "<br>" in html
 
 
 def test_inline_image_attributes_survive_translation():
