@@ -53,7 +53,8 @@ def r(seconds: float) -> float:
 def machine() -> dict[str, Any]:
     import os
 
-    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+            "load_average_1_5_15min": [round(x, 2) for x in os.getloadavg()]}
 
 
 def profile(fn: Callable[[], Any]) -> pstats.Stats:

@@ -222,17 +222,26 @@ def counts(po: polib.POFile) -> dict[str, int]:
 def agreement(old: polib.POFile, ours: polib.POFile, theirs: polib.POFile) -> dict:
     """Of msgmerge's new fuzzy matches (messages not in the old PO), how many cop-docs matches the same way."""
     old_keys = {(e.msgctxt, e.msgid) for e in old}
+    old_by_msgid: dict[str, list[polib.POEntry]] = {}
+    for e in old:
+        old_by_msgid.setdefault(e.msgid, []).append(e)
     mine = {(e.msgctxt, e.msgid): e for e in ours if not e.obsolete}
     gnu = {(e.msgctxt, e.msgid): e for e in theirs if not e.obsolete}
     gnu_fuzzy = [k for k, e in gnu.items() if "fuzzy" in e.flags and k not in old_keys]
     mine_fuzzy = {k for k, e in mine.items() if "fuzzy" in e.flags and k not in old_keys}
-    same, different, missed = [], [], []
+    same, kept_previous, different, missed = [], [], [], []
     for key in gnu_fuzzy:
         entry = mine.get(key)
         if entry is None or "fuzzy" not in entry.flags:
             missed.append(key)
         elif entry.previous_msgid == gnu[key].previous_msgid:
             same.append(key)
+        elif entry.msgstr == gnu[key].msgstr and any(
+                "fuzzy" in e.flags and e.previous_msgid == gnu[key].previous_msgid
+                for e in old_by_msgid.get(entry.previous_msgid, [])):
+            # The same candidate, which was itself fuzzy: msgmerge keeps the candidate's own "#| msgid" (the text
+            # its translation was made for), cop-docs writes the candidate's msgid.
+            kept_previous.append(key)
         else:
             different.append(key)
 
@@ -252,16 +261,19 @@ def agreement(old: polib.POFile, ours: polib.POFile, theirs: polib.POFile) -> di
         "cop_docs_new_fuzzy": len(mine_fuzzy),
         "same_previous_msgid": len(same),
         "share_of_msgmerge_fuzzy_found_by_cop_docs": round(len(same) / len(gnu_fuzzy), 4) if gnu_fuzzy else None,
-        "different_previous_msgid": len(different),
-        "different_where_cop_docs_previous_is_more_similar": sum(
+        "same_candidate_but_msgmerge_kept_its_previous_msgid": len(kept_previous),
+        "same_candidate_share": round((len(same) + len(kept_previous)) / len(gnu_fuzzy), 4) if gnu_fuzzy else None,
+        "different_candidate": len(different),
+        "different_candidate_where_cop_docs_is_more_similar": sum(
             1 for k in different
             if fuzz.ratio(k[1], mine[k].previous_msgid) > fuzz.ratio(k[1], gnu[k].previous_msgid or "")),
-        "different_where_equally_similar": sum(
+        "different_candidate_where_equally_similar": sum(
             1 for k in different
             if fuzz.ratio(k[1], mine[k].previous_msgid) == fuzz.ratio(k[1], gnu[k].previous_msgid or "")),
         "not_fuzzy_in_cop_docs": len(missed),
         "fuzzy_only_in_cop_docs": len(extra),
-        "examples_different": [example(k) for k in different[:3]],
+        "examples_kept_previous": [example(k) for k in kept_previous[:2]],
+        "examples_different_candidate": [example(k) for k in different[:3]],
         "examples_missed": [example(k) for k in missed[:3]],
         "examples_only_cop_docs": [
             {"msgid": k[1], "msgctxt": k[0], "cop_docs_previous": mine[k].previous_msgid,

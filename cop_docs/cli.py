@@ -150,11 +150,11 @@ def _md2pot(args: argparse.Namespace) -> int:
     from .sources import read_source
 
     source = read_source(args.markdown, root=args.markdown.parent)
-    pot = extract.catalog(args.markdown.stem, [(source.path, unit) for unit in source.units])
+    text = extract.template_text(args.markdown.stem, [(source.path, unit) for unit in source.units])
     if args.output:
-        pofiles.write_template(args.output, pot)
+        pofiles.write_template(args.output, text)
     else:
-        sys.stdout.write(pofiles.text_of(pot))
+        sys.stdout.write(text)
     return 0
 
 

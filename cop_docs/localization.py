@@ -33,16 +33,17 @@ def localize(files: list[SourceFile], translations: Mapping[Key, str] | None) ->
     """Join the files of a document into one AST, translated where ``translations`` has the text."""
     meta: dict[str, Any] = {}
     blocks: list[Json] = []
-    api = files[0].doc["pandoc-api-version"] if files else [1, 23, 1, 1]
+    api = None
     for source in files:
         doc = source.fresh_doc()
+        api = api or doc["pandoc-api-version"]
         if translations:
             _translate(doc, source, translations)
         _rebase_images(doc, posixpath.dirname(source.path))
         for key, value in doc.get("meta", {}).items():
             meta.setdefault(key, value)
         blocks += doc["blocks"]
-    return {"pandoc-api-version": api, "meta": meta, "blocks": blocks}
+    return {"pandoc-api-version": api or [1, 23, 1, 1], "meta": meta, "blocks": blocks}
 
 
 def parse_messages(texts: list[str]) -> list[list[Json]]:

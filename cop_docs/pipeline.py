@@ -11,6 +11,7 @@ import os
 import subprocess
 import unicodedata
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +32,12 @@ def _quiet(_: str) -> None:
 
 
 def load_sources(project: Project, doc: Document) -> list[SourceFile]:
+    """The parsed master files of a document; files not in the cache are parsed side by side."""
     cache = project.cache_dir / "sources"
-    return [read_source(path, root=project.root, cache_dir=cache) for path in doc.sources]
+    if len(doc.sources) == 1:
+        return [read_source(doc.sources[0], root=project.root, cache_dir=cache)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the work is in pandoc processes
+        return list(pool.map(lambda path: read_source(path, root=project.root, cache_dir=cache), doc.sources))
 
 
 # --- extract -------------------------------------------------------------------------------------------
@@ -49,11 +54,11 @@ def extract(project: Project, docs: Iterable[Document], progress: Progress = _qu
     """Write each document's POT template (only when its messages changed)."""
     results = []
     for doc in docs:
-        pot = extraction.template(project, doc, load_sources(project, doc))
+        entries = extraction.entries(extraction.units_of(project, doc, load_sources(project, doc)))
         path = project.pot_path(doc)
-        changed = pofiles.write_template(path, pot)
-        results.append(Written(path, changed, f"{len(pot)} messages"))
-        progress(f"{'wrote' if changed else 'unchanged'} {_rel(project, path)} ({len(pot)} messages)")
+        changed = pofiles.write_template(path, pofiles.template_text(extraction.project_header(project, doc), entries))
+        results.append(Written(path, changed, f"{len(entries)} messages"))
+        progress(f"{'wrote' if changed else 'unchanged'} {_rel(project, path)} ({len(entries)} messages)")
     return results
 
 
@@ -66,8 +71,7 @@ def update(project: Project, docs: Iterable[Document], langs: Iterable[Language]
     results = []
     langs = [lang for lang in langs if lang.code != project.source_language]
     for doc in docs:
-        pot = extraction.template(project, doc, load_sources(project, doc))
-        pofiles.write_template(project.pot_path(doc), pot)
+        pofiles.write_template(project.pot_path(doc), extraction.template(project, doc, load_sources(project, doc)))
         pot = pofiles.read(project.pot_path(doc))  # the date as written, so every PO agrees with its POT
         for lang in langs:
             path = project.po_path(doc, lang)

@@ -11,11 +11,14 @@ cached under ``build/.cache/sources`` by content hash, so an unchanged file is n
 from __future__ import annotations
 
 import bisect
-import copy
+import contextlib
 import functools
+import gc
 import hashlib
 import json
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +27,7 @@ from .errors import SourceError
 from .segments import Json, Segment, segments, words_of
 
 #: Bumped whenever the cached form or the way units are made changes.
-CACHE_FORMAT = "4"
+CACHE_FORMAT = "5"
 
 _RULE = re.compile(r"^-{3,}$", re.MULTILINE)
 _NOTE_REF = re.compile(r"(?<!\\)\[\^(\d+)\]")
@@ -41,15 +44,29 @@ class Unit:
     line: int
 
 
-@dataclass
 class SourceFile:
-    path: str  #: relative to the project root, as written in references
-    doc: Json
-    units: list[Unit]
+    """A parsed master file: its units at once, its AST when a renderer asks for it.
+
+    Extraction needs only the units, so the AST stays on disk (in the cache) until :meth:`fresh_doc`.
+    """
+
+    def __init__(self, path: str, units: list[Unit], doc_text: str | None = None, doc_file: Path | None = None):
+        self.path = path  #: relative to the project root, as written in references
+        self.units = units
+        self._doc_text = doc_text
+        self._doc_file = doc_file
 
     def fresh_doc(self) -> Json:
-        """A private copy of the AST to localize."""
-        return copy.deepcopy(self.doc)
+        """A private copy of the AST (to localize, or to read)."""
+        if self._doc_text is None:
+            assert self._doc_file is not None
+            self._doc_text = self._doc_file.read_text(encoding="utf-8")
+        with _gc_paused():
+            return json.loads(self._doc_text)
+
+    @property
+    def doc(self) -> Json:
+        return self.fresh_doc()
 
 
 def read_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> SourceFile:
@@ -65,22 +82,41 @@ def read_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> Sou
         raise SourceError("source is not valid UTF-8", rel, line) from None
 
     key = hashlib.sha256(f"{CACHE_FORMAT}\0{pandoc.version()}\0{rel}\0".encode() + data).hexdigest()
-    cached = cache_dir / f"{key}.json" if cache_dir else None
-    if cached and cached.exists():
+    units_file = cache_dir / f"{key}.units.json" if cache_dir else None
+    doc_file = cache_dir / f"{key}.ast.json" if cache_dir else None
+    if units_file and doc_file and units_file.exists() and doc_file.exists():
         try:
-            blob = json.loads(cached.read_text(encoding="utf-8"))
-            return SourceFile(rel, blob["doc"], [Unit(*u) for u in blob["units"]])
-        except (OSError, ValueError, KeyError, TypeError):
+            units = [Unit(*u) for u in json.loads(units_file.read_text(encoding="utf-8"))]
+            return SourceFile(rel, units, doc_file=doc_file)
+        except (OSError, ValueError, TypeError):
             pass  # a damaged cache entry is simply rebuilt
 
     doc = pandoc.read_markdown(text, path=rel)
     units = make_units(doc, text)
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"doc": doc, "units": [list(u.__dict__.values()) for u in units]}), "utf-8")
-        tmp.replace(cached)
-    return SourceFile(rel, doc, units)
+    doc_text = json.dumps(doc, ensure_ascii=False)
+    if units_file and doc_file:
+        _write(doc_file, doc_text)  # the AST first: units without their AST are never taken as a cache hit
+        _write(units_file, json.dumps([[u.msgid, u.context, u.comment, u.line] for u in units], ensure_ascii=False))
+    return SourceFile(rel, units, doc_text=doc_text)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Decoding a large AST makes millions of objects; cyclic GC passes over them only cost time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def make_units(doc: Json, text: str) -> list[Unit]:
@@ -94,7 +130,7 @@ def make_units(doc: Json, text: str) -> list[Unit]:
 
 
 def segment_msgids(doc: Json, segs: list[Segment]) -> list[str]:
-    """The msgid of every segment: inline content written back as Markdown, in one pandoc call."""
+    """The msgid of every segment: inline content written back as Markdown, in one batch."""
     blocks: list[Json] = []
     for seg in segs:
         if seg.kind == "inlines":
@@ -105,13 +141,30 @@ def segment_msgids(doc: Json, segs: list[Segment]) -> list[str]:
         # pandoc's CommonMark writer leaves '"' unescaped inside link and image titles ("He said "hi""), which
         # reads back as something else: mark those quotes, then escape them in the written text.
         text = json.dumps(batch, ensure_ascii=False)
-        batch = json.loads(text)  # a private copy: the marks must not reach the source's AST
-        if _TITLE_QUOTE not in text:
+        if '\\"' in text and _TITLE_QUOTE not in text:  # some string holds a '"' (titles are rare, so look first)
+            batch = json.loads(text)  # a private copy: the marks must not reach the source's AST
             _mark_title_quotes(batch["blocks"])
-        out = pandoc.write_markdown(batch).replace(_TITLE_QUOTE, '\\"')
-        written = [_local_note_numbers(chunk.strip("\n")) for chunk in _RULE.split(out)][: len(blocks) // 2]
+        for out in _write_in_parallel(batch):
+            out = out.replace(_TITLE_QUOTE, '\\"')
+            chunks = _RULE.split(out)
+            written += [_local_note_numbers(chunk.strip("\n")) for chunk in chunks[: len(chunks) - 1]]
     it = iter(written)
     return [next(it) if seg.kind == "inlines" else seg.get() for seg in segs]
+
+
+#: Above this many segments, writing is split in two pandoc processes that run side by side.
+PARALLEL_WRITE = 2000
+
+
+def _write_in_parallel(batch: Json) -> list[str]:
+    """Write a batch (paragraph, rule, paragraph, rule…) as Markdown, in halves on two cores when it is large."""
+    blocks = batch["blocks"]
+    if len(blocks) < 2 * PARALLEL_WRITE:
+        return [pandoc.write_markdown(batch)]
+    half = (len(blocks) // 4) * 2  # an even cut keeps each paragraph with its rule
+    parts = [dict(batch, blocks=blocks[:half]), dict(batch, blocks=blocks[half:])]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the work is in pandoc processes, outside the GIL
+        return list(pool.map(pandoc.write_markdown, parts))
 
 
 _TITLE_QUOTE = "\ue000"

@@ -615,7 +615,7 @@ def test_pot_creation_date_moves_only_when_messages_change(tmp_path: Path, monke
 def test_template_from_project(tmp_path: Path, fixed_time):
     project = _project(tmp_path)
     doc = project.document("guide")
-    pot = extract.template(project, doc, pipeline.load_sources(project, doc))
+    pot = polib.pofile(extract.template(project, doc, pipeline.load_sources(project, doc)))
     assert pot.metadata["Project-Id-Version"] == "Test Project 2026 guide"
     title = entry(pot, "Keeping children safe online")
     assert title.occurrences == [("cop-docs.yaml", "14")]
@@ -746,3 +746,20 @@ def test_po2md_command(tmp_path: Path):
         "Protéger les enfants en ligne", "Pourquoi ce guide est important",
         "Children go online to learn, play and keep in touch with friends.", "Check the privacy settings",
         "Parlez des **inconnus**", "Risk", "Action", "Content", "Regardez ensemble"]
+
+
+def test_fast_template_writer_matches_polib(tmp_path: Path):
+    """The template writer skips polib for speed; its text must be exactly what polib writes."""
+    units = []
+    for path in sorted(SAMPLES.glob("*.md")):
+        source = read_source(path, root=SAMPLES)
+        units += [(source.path, u) for u in source.units]
+    # long references and comments, contexts and multi-line msgids all occur in the samples
+    fast = extract.template_text("All samples", units)
+    pot = polib.POFile(wrapwidth=78)
+    pot.metadata = extract.header("All samples")
+    for e in extract.entries(units):
+        pot.append(polib.POEntry(msgid=e.msgid, msgstr="", msgctxt=e.msgctxt, comment=e.comment,
+                                 occurrences=[(p, str(n)) for p, n in e.occurrences]))
+    assert fast == pofiles.text_of(pot)
+    assert any(len(e.occurrences) > 3 for e in extract.entries(units))

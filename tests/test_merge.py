@@ -327,7 +327,7 @@ def test_same_result_as_gnu_msgmerge(project, fr, tmp_path: Path, scenario):
     old, pot = scenario()
     old_path, pot_path, gnu_path = tmp_path / "old.po", tmp_path / "new.pot", tmp_path / "gnu.po"
     pofiles.save(old_path, old)
-    pofiles.write_template(pot_path, pot)
+    pofiles.write_template(pot_path, pofiles.text_of(pot))
     result = subprocess.run([MSGMERGE, "--previous", "-q", str(old_path), str(pot_path), "-o", str(gnu_path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
@@ -360,3 +360,20 @@ def test_msgfmt_accepts_updated_po(project, tmp_path: Path):
         stats = subprocess.run([MSGFMT, "--statistics", "-o", os.devnull, str(path)], capture_output=True,
                                text=True, timeout=60).stderr
         assert stats.startswith("4 translated messages, 2 fuzzy translations, 1 untranslated message"), stats
+
+
+def test_fuzzy_candidate_keeps_the_text_its_translation_was_made_for(project, fr, tmp_path: Path):
+    """As msgmerge: when the nearest old message was itself fuzzy, its own #| msgid is kept."""
+    old = po_of(E("Talk to your child about the games they play.", "Parlez à votre enfant de ses jeux.",
+                  flags=["fuzzy"], previous_msgid="Talk to your child about their games."))
+    new = merge.merge(pot_of("Talk to your child about the games they play online."), old, fr, project)
+    entry = find(new, "Talk to your child about the games they play online.")
+    assert "fuzzy" in entry.flags
+    assert entry.previous_msgid == "Talk to your child about their games."
+    assert entry.msgstr == "Parlez à votre enfant de ses jeux."
+    pot_path, po_path = tmp_path / "x.pot", tmp_path / "x.po"
+    pofiles.write_template(pot_path, pofiles.text_of(pot_of("Talk to your child about the games they play online.")))
+    po_path.write_text(pofiles.text_of(old), encoding="utf-8")
+    gnu = subprocess.run(["msgmerge", "--quiet", "--previous", "-o", "-", str(po_path), str(pot_path)],
+                         capture_output=True, text=True, check=True).stdout
+    assert '#| msgid "Talk to your child about their games."' in gnu

@@ -1,8 +1,8 @@
 """Extraction: the units of a document's sources become a POT template.
 
-In: the document's title (from the project file) and its parsed master files. Out: a
-:class:`polib.POFile` with one entry per distinct (msgctxt, msgid), in order of first appearance, each with
-every ``#:`` reference (file:line) and an extracted comment saying what the block is.
+In: the document's title and audience (from the project file) and its parsed master files. Out: the POT's
+text, one entry per distinct (msgctxt, msgid) in order of first appearance, each with every ``#:``
+reference (file:line) and an extracted comment saying what the block is.
 """
 
 from __future__ import annotations
@@ -27,29 +27,38 @@ def units_of(project: Project, doc: Document, files: list[SourceFile]) -> list[t
     return units
 
 
-def template(project: Project, doc: Document, files: list[SourceFile]) -> polib.POFile:
-    project_id = f"{project.name} {project.edition} {doc.id}".strip()
-    return catalog(project_id, units_of(project, doc, files))
+def template(project: Project, doc: Document, files: list[SourceFile]) -> str:
+    """The text of a document's POT."""
+    return pofiles.template_text(project_header(project, doc), entries(units_of(project, doc, files)))
+
+
+def template_text(project_id: str, units: list[tuple[str, Unit]]) -> str:
+    """The text of a POT holding the given units, merged by (msgctxt, msgid); what polib would write."""
+    return pofiles.template_text(header(project_id), entries(units))
 
 
 def catalog(project_id: str, units: list[tuple[str, Unit]]) -> polib.POFile:
-    """A POT holding the given units, merged by (msgctxt, msgid)."""
-    pot = polib.POFile(wrapwidth=78)
-    pot.metadata = header(project_id)
-    entries: dict[tuple[str | None, str], polib.POEntry] = {}
+    """The same template as a polib catalog, for code that works on entries."""
+    return polib.pofile(template_text(project_id, units), wrapwidth=pofiles.WRAP)
+
+
+def entries(units: list[tuple[str, Unit]]) -> list[pofiles.TemplateEntry]:
+    merged: dict[tuple[str | None, str], pofiles.TemplateEntry] = {}
     for path, unit in units:
         key = (unit.context, unit.msgid)
-        entry = entries.get(key)
+        entry = merged.get(key)
         if entry is None:
-            entry = polib.POEntry(msgid=unit.msgid, msgstr="", msgctxt=unit.context, comment=unit.comment)
-            entries[key] = entry
-            pot.append(entry)
+            entry = merged[key] = pofiles.TemplateEntry(unit.context, unit.msgid, unit.comment)
         elif unit.comment not in entry.comment.split("; "):
             entry.comment += f"; {unit.comment}"
-        occurrence = (path, str(unit.line))
+        occurrence = (path, unit.line)
         if occurrence not in entry.occurrences:
             entry.occurrences.append(occurrence)
-    return pot
+    return list(merged.values())
+
+
+def project_header(project: Project, doc: Document) -> dict[str, str]:
+    return header(f"{project.name} {project.edition} {doc.id}".strip())
 
 
 def header(project_id: str) -> dict[str, str]:

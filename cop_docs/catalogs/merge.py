@@ -79,8 +79,9 @@ def merge(pot: polib.POFile, po: polib.POFile | None, lang: Language, project: P
             _carry(previous, entry)
             if "fuzzy" not in entry.flags:
                 entry.flags.append("fuzzy")
-            entry.previous_msgid = previous.msgid
-            entry.previous_msgctxt = previous.msgctxt
+            if not entry.previous_msgid:  # a fuzzy candidate keeps the text its translation was made for
+                entry.previous_msgid = previous.msgid
+                entry.previous_msgctxt = previous.msgctxt
 
     for entry in merged:
         out.append(entry)
