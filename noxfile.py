@@ -1,7 +1,7 @@
 """The project's front door: `nox -l` lists the sessions.
 
-`build` makes every PDF and EPUB; `tests` runs the test suite; `lint` checks the code with ruff; `extract` and
-`update` refresh the POT and PO catalogs after the masters change.
+`build` makes every PDF and EPUB; `verify` builds and checks every output; `tests` runs the test suite; `lint`
+checks the code with ruff; `extract` and `update` refresh the POT and PO catalogs after the masters change.
 """
 
 import nox
@@ -36,6 +36,14 @@ def build(session: nox.Session) -> None:
     """Build every PDF and EPUB into build/<lang>/ (pass options through: nox -s build -- --lang fr)."""
     _install(session)
     session.run("cop-docs", "build", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def verify(session: nox.Session) -> None:
+    """Build the whole document set, then check every output (language, title, fonts, EPUBCheck)."""
+    _install(session, "test")
+    session.run("cop-docs", "build")
+    session.run("pytest", "tests/test_full_set.py", env={"COP_DOCS_FULL_SET": str(session.invoked_from)})
 
 
 @nox.session(python=PYTHON, default=False)

