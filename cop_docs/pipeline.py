@@ -22,7 +22,7 @@ from .errors import RenderError
 from .localization import Key, localize
 from .renderers import Job, fonts, renderer, theme
 from .segments import Json
-from .sources import SourceFile, read_source
+from .sources import SourceFile, cached_source, parse_source
 
 Progress = Callable[[str], None]
 
@@ -32,12 +32,21 @@ def _quiet(_: str) -> None:
 
 
 def load_sources(project: Project, doc: Document) -> list[SourceFile]:
-    """The parsed master files of a document; files not in the cache are parsed side by side."""
+    """The parsed master files of a document: unchanged ones from the cache, the others parsed side by side."""
     cache = project.cache_dir / "sources"
-    if len(doc.sources) == 1:
-        return [read_source(doc.sources[0], root=project.root, cache_dir=cache)]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the work is in pandoc processes
-        return list(pool.map(lambda path: read_source(path, root=project.root, cache_dir=cache), doc.sources))
+    files = [cached_source(path, root=project.root, cache_dir=cache) for path in doc.sources]
+    missing = [i for i, f in enumerate(files) if f is None]
+
+    def parse(i: int) -> SourceFile:
+        return parse_source(doc.sources[i], root=project.root, cache_dir=cache)
+
+    if len(missing) == 1:
+        files[missing[0]] = parse(missing[0])
+    elif missing:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the work is in pandoc processes
+            for i, source in zip(missing, pool.map(parse, missing), strict=True):
+                files[i] = source
+    return files
 
 
 # --- extract -------------------------------------------------------------------------------------------
@@ -54,11 +63,11 @@ def extract(project: Project, docs: Iterable[Document], progress: Progress = _qu
     """Write each document's POT template (only when its messages changed)."""
     results = []
     for doc in docs:
-        entries = extraction.entries(extraction.units_of(project, doc, load_sources(project, doc)))
+        text, count = extraction.template(project, doc, load_sources(project, doc))
         path = project.pot_path(doc)
-        changed = pofiles.write_template(path, pofiles.template_text(extraction.project_header(project, doc), entries))
-        results.append(Written(path, changed, f"{len(entries)} messages"))
-        progress(f"{'wrote' if changed else 'unchanged'} {_rel(project, path)} ({len(entries)} messages)")
+        changed = pofiles.write_template(path, text)
+        results.append(Written(path, changed, f"{count} messages"))
+        progress(f"{'wrote' if changed else 'unchanged'} {_rel(project, path)} ({count} messages)")
     return results
 
 
@@ -71,7 +80,7 @@ def update(project: Project, docs: Iterable[Document], langs: Iterable[Language]
     results = []
     langs = [lang for lang in langs if lang.code != project.source_language]
     for doc in docs:
-        pofiles.write_template(project.pot_path(doc), extraction.template(project, doc, load_sources(project, doc)))
+        pofiles.write_template(project.pot_path(doc), extraction.template(project, doc, load_sources(project, doc))[0])
         pot = pofiles.read(project.pot_path(doc))  # the date as written, so every PO agrees with its POT
         for lang in langs:
             path = project.po_path(doc, lang)

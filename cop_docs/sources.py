@@ -71,33 +71,50 @@ class SourceFile:
 
 def read_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> SourceFile:
     """Parse one master file, from the cache when its content has not changed."""
+    return cached_source(path, root=root, cache_dir=cache_dir) or parse_source(path, root=root, cache_dir=cache_dir)
+
+
+def cached_source(path: Path, *, root: Path, cache_dir: Path | None) -> SourceFile | None:
+    """The file from the cache, or None when it changed since it was last parsed (or was never parsed)."""
+    if cache_dir is None:
+        return None
+    rel, data, _ = _read(path, root)
+    units_file, doc_file = _cache_files(cache_dir, rel, data)
+    try:
+        units = [Unit(*u) for u in json.loads(units_file.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        return None  # missing or damaged: parsed again
+    return SourceFile(rel, units, doc_file=doc_file) if doc_file.exists() else None
+
+
+def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> SourceFile:
+    """Parse one master file with pandoc and store the result in the cache."""
+    rel, data, text = _read(path, root)
+    doc = pandoc.read_markdown(text, path=rel)
+    units = make_units(doc, text)
+    doc_text = json.dumps(doc, ensure_ascii=False)
+    if cache_dir is not None:
+        units_file, doc_file = _cache_files(cache_dir, rel, data)
+        _write(doc_file, doc_text)  # the AST first: units without their AST are never taken as a cache hit
+        _write(units_file, json.dumps([[u.msgid, u.context, u.comment, u.line] for u in units], ensure_ascii=False))
+    return SourceFile(rel, units, doc_text=doc_text)
+
+
+def _read(path: Path, root: Path) -> tuple[str, bytes, str]:
     rel = _relative(path, root)
     try:
         data = path.read_bytes()
-        text = data.decode("utf-8")
+        return rel, data, data.decode("utf-8")
     except OSError as exc:
         raise SourceError(f"cannot read source: {exc.strerror}", rel) from None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError("source is not valid UTF-8", rel, line) from None
 
-    key = hashlib.sha256(f"{CACHE_FORMAT}\0{pandoc.version()}\0{rel}\0".encode() + data).hexdigest()
-    units_file = cache_dir / f"{key}.units.json" if cache_dir else None
-    doc_file = cache_dir / f"{key}.ast.json" if cache_dir else None
-    if units_file and doc_file and units_file.exists() and doc_file.exists():
-        try:
-            units = [Unit(*u) for u in json.loads(units_file.read_text(encoding="utf-8"))]
-            return SourceFile(rel, units, doc_file=doc_file)
-        except (OSError, ValueError, TypeError):
-            pass  # a damaged cache entry is simply rebuilt
 
-    doc = pandoc.read_markdown(text, path=rel)
-    units = make_units(doc, text)
-    doc_text = json.dumps(doc, ensure_ascii=False)
-    if units_file and doc_file:
-        _write(doc_file, doc_text)  # the AST first: units without their AST are never taken as a cache hit
-        _write(units_file, json.dumps([[u.msgid, u.context, u.comment, u.line] for u in units], ensure_ascii=False))
-    return SourceFile(rel, units, doc_text=doc_text)
+def _cache_files(cache_dir: Path, rel: str, data: bytes) -> tuple[Path, Path]:
+    key = hashlib.sha256(f"{CACHE_FORMAT}\0{pandoc.version()}\0{rel}\0".encode() + data).hexdigest()
+    return cache_dir / f"{key}.units.json", cache_dir / f"{key}.ast.json"
 
 
 def _write(path: Path, text: str) -> None:

@@ -615,7 +615,7 @@ def test_pot_creation_date_moves_only_when_messages_change(tmp_path: Path, monke
 def test_template_from_project(tmp_path: Path, fixed_time):
     project = _project(tmp_path)
     doc = project.document("guide")
-    pot = polib.pofile(extract.template(project, doc, pipeline.load_sources(project, doc)))
+    pot = polib.pofile(extract.template(project, doc, pipeline.load_sources(project, doc))[0])
     assert pot.metadata["Project-Id-Version"] == "Test Project 2026 guide"
     title = entry(pot, "Keeping children safe online")
     assert title.occurrences == [("cop-docs.yaml", "14")]

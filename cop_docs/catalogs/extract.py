@@ -7,6 +7,8 @@ reference (file:line) and an extracted comment saying what the block is.
 
 from __future__ import annotations
 
+import json
+
 import polib
 
 from ..config import Document, Project
@@ -27,9 +29,28 @@ def units_of(project: Project, doc: Document, files: list[SourceFile]) -> list[t
     return units
 
 
-def template(project: Project, doc: Document, files: list[SourceFile]) -> str:
-    """The text of a document's POT."""
-    return pofiles.template_text(project_header(project, doc), entries(units_of(project, doc, files)))
+def template(project: Project, doc: Document, files: list[SourceFile]) -> tuple[str, int]:
+    """The text of a document's POT, and its number of messages.
+
+    Long msgids wrapped in earlier runs are kept in ``build/.cache/templates/<document>.json``.
+    """
+    merged = entries(units_of(project, doc, files))
+    memo_path = project.cache_dir / "templates" / f"{doc.id}.json"
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    known = len(memo)
+    text = pofiles.template_text(project_header(project, doc), merged, memo)
+    if len(memo) != known:
+        ids = _ids(merged)  # forget what no message needs any more
+        used = {key: lines for key, lines in memo.items() if key.split("\0", 1)[1] in ids}
+        pofiles.write_atomic(memo_path, json.dumps(used, ensure_ascii=False))
+    return text, len(merged)
+
+
+def _ids(merged: list[pofiles.TemplateEntry]) -> set[str]:
+    return {e.msgid for e in merged} | {e.msgctxt for e in merged if e.msgctxt is not None}
 
 
 def template_text(project_id: str, units: list[tuple[str, Unit]]) -> str:

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import tempfile
+import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,42 +82,64 @@ def text_of(catalog: polib.POFile) -> str:
 WRAP = 78
 
 
-def template_text(metadata: dict[str, str], entries: list[TemplateEntry]) -> str:
+def template_text(metadata: dict[str, str], entries: list[TemplateEntry],
+                  memo: dict[str, str] | None = None) -> str:
     """A POT file's text, exactly as polib writes it (so POT and PO files look alike), but fast.
 
-    polib builds an object per entry and wraps every field with textwrap; extracting a large source set
-    spent most of its time there. Here an entry whose fields all fit on their lines is written directly,
-    and only the rest goes through polib.
+    polib builds an object per entry and wraps every long field with textwrap: on a large source set that
+    was most of the time of an extraction. Here short fields are written directly, and a long msgid is
+    wrapped by polib once and then taken from ``memo`` (kept between runs by the caller), so a
+    re-extraction only wraps the messages that changed.
     """
     header = polib.POFile(wrapwidth=WRAP)
     header.metadata = metadata
+    memo = {} if memo is None else memo
     parts = [str(header)]
     for e in entries:
-        parts.append(_fast_entry(e) or str(polib.POEntry(
-            msgid=e.msgid, msgstr="", msgctxt=e.msgctxt, comment=e.comment,
-            occurrences=[(path, str(line)) for path, line in e.occurrences])))
+        comment = e.comment
+        if comment and len(comment) < WRAP - 3 and "\n" not in comment:  # the common case, written directly
+            lines = [f"#. {comment}"]
+        else:
+            lines = _comment_lines("#. ", comment)
+        lines += _reference_lines(e.occurrences)
+        if e.msgctxt is not None:
+            lines += _field_lines("msgctxt", e.msgctxt, memo)
+        lines += _field_lines("msgid", e.msgid, memo)
+        lines.append('msgstr ""\n')
+        parts.append("\n".join(lines))
     return "\n".join(parts) + "\n"
 
 
-def _fast_entry(e: TemplateEntry) -> str | None:
-    refs = " ".join(f"{path}:{line}" for path, line in e.occurrences)
-    if len(refs) + 3 > WRAP or len(e.comment) + 3 > WRAP or "\n" in e.comment:
-        return None
-    lines = [f"#. {e.comment}"] if e.comment else []
-    if refs:
-        lines.append(f"#: {refs}")
-    for name, value in (("msgctxt", e.msgctxt), ("msgid", e.msgid)):
-        if value is None:
-            continue
-        if "\n" in value or "\r" in value or len(value) > WRAP - len(name) - 3 + _special(value):
-            return None
-        lines.append(f'{name} "{polib.escape(value)}"')
-    lines.append('msgstr ""\n')
-    return "\n".join(lines)
+def _comment_lines(prefix: str, comment: str) -> list[str]:
+    lines = []
+    for line in comment.split("\n") if comment else []:
+        if len(line) + len(prefix) > WRAP:  # as polib (and xgettext) wrap comments
+            lines += textwrap.wrap(line, WRAP, initial_indent=prefix, subsequent_indent=prefix, break_long_words=False)
+        else:
+            lines.append(prefix + line)
+    return lines
 
 
-def _special(value: str) -> int:
-    return sum(value.count(c) for c in ("\\", "\n", "\r", "\t", "\v", "\b", "\f", '"'))
+def _reference_lines(occurrences: list[tuple[str, int]]) -> list[str]:
+    refs = " ".join(f"{path}:{line}" for path, line in occurrences)
+    if not refs:
+        return []
+    if len(refs) + 3 <= WRAP:
+        return [f"#: {refs}"]
+    # as polib: hyphens are protected so that textwrap breaks between references only
+    wrapped = textwrap.wrap(refs.replace("-", "*"), WRAP, initial_indent="#: ", subsequent_indent="#: ",
+                            break_long_words=False)
+    return [line.replace("*", "-") for line in wrapped]
+
+
+def _field_lines(name: str, value: str, memo: dict[str, str]) -> list[str]:
+    if len(value) <= WRAP - len(name) - 3 and "\n" not in value and "\r" not in value:
+        return [f'{name} "{polib.escape(value)}"']  # fits on its line: what polib writes without wrapping
+    key = f"{name}\0{value}"
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = "\n".join(polib.POEntry()._str_field(name, "", "", value, WRAP))
+    return [text]
 
 
 @dataclass
