@@ -8,6 +8,7 @@ errors (:class:`CopDocsError`) carry file and line; this module never prints, it
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -150,13 +151,51 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
 
 
 def preflight(job: Job) -> None:
-    """Fail before rendering if a character of the document has no glyph in the language's fonts."""
+    """Fail before rendering on what the engines would only warn about: a missing image, a missing glyph."""
+    _check_images(job)
+    _check_glyphs(job)
+
+
+def _check_images(job: Job) -> None:
+    """Every image is a file under sources/ (the renderers would silently leave a hole, or go online)."""
+    sources = (job.project.root / "sources").resolve()
+    for url in _image_urls(job.doc):
+        if url.startswith("data:"):
+            continue
+        path = (job.project.root / url).resolve()
+        problem = None
+        if ":" in url.split("/")[0] or url.startswith("/"):
+            problem = f"image '{url}' is not a file of the project: keep images under sources/"
+        elif sources not in path.parents:
+            problem = f"image '{url}' lies outside sources/"
+        elif not path.is_file():
+            problem = f"image '{url}' does not exist"
+        if problem:
+            where, line = _find_text(job, posixpath.basename(url))
+            raise RenderError(problem, where, line)
+
+
+def _image_urls(node: object) -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        if node.get("t") == "Image":
+            found.append(node["c"][2][0])
+        for value in node.values():
+            found += _image_urls(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _image_urls(value)
+    return found
+
+
+def _check_glyphs(job: Job) -> None:
+    """Fail if a character of the document has no glyph in the language's fonts."""
     chars = set(job.title) | set(job.language.name) | set(job.project.edition) | set(theme.GENERATED_CHARACTERS)
     _characters(job.doc, chars)
     missing = fonts.missing_glyphs(chars, job.language.fonts)
     if missing:
         ch = missing[0]
-        path, line = _find_character(job, ch)
+        path, line = _find_text(job, ch)
         more = f" (and {len(missing) - 1} more characters)" if len(missing) > 1 else ""
         name = unicodedata.name(ch, "unnamed character")
         raise RenderError(
@@ -182,13 +221,13 @@ def _characters(node: object, into: set[str]) -> None:
             _characters(item, into)
 
 
-def _find_character(job: Job, ch: str) -> tuple[Path | str, int | None]:
-    """Where a character comes from: the language's catalog, else a source file."""
+def _find_text(job: Job, needle: str) -> tuple[Path | str, int | None]:
+    """Where some text comes from: the language's catalog, else a source file."""
     candidates = [job.project.po_path(job.document, job.language), *job.document.sources]
     for path in candidates:
         try:
             for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if ch in text:
+                if needle in text:
                     return _rel(job.project, path), number
         except OSError:
             continue

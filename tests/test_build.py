@@ -168,3 +168,17 @@ def test_missing_font_is_a_clear_error(basic: Path) -> None:
 def test_images_are_embedded(built: Path) -> None:
     with zipfile.ZipFile(output(built, "en", "epub")) as z:
         assert any(n.endswith(".svg") for n in z.namelist())
+
+
+@pytest.mark.parametrize("image, message", [
+    ("images/missing.svg", "image 'sources/images/missing.svg' does not exist"),
+    ("https://example.org/logo.png", "image 'https://example.org/logo.png' is not a file of the project"),
+    ("../cop-docs.yaml", "image 'cop-docs.yaml' lies outside sources/"),
+])
+def test_bad_image_is_an_error_with_its_line(basic: Path, image: str, message: str) -> None:
+    source = basic / "sources/sample.md"
+    source.write_text(source.read_text() + f"\nSee ![a picture]({image}).\n")
+    line = len(source.read_text().splitlines())
+    result = run_cli("-C", str(basic), "build", "--lang", "en", "--format", "pdf")
+    assert result.returncode == 2
+    assert f"sources/sample.md:{line}: {message}" in result.stderr
