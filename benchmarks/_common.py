@@ -16,6 +16,7 @@ import random
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 
@@ -84,7 +85,8 @@ def hot_functions(fn: Callable[[], Any] | pstats.Stats, limit: int = 12, sort: s
 
 
 def _short(file: str) -> str:
-    for marker in ("site-packages/", "/work/main/", "lib/python3"):
+    project = str(Path(__file__).resolve().parent.parent) + "/"
+    for marker in ("site-packages/", project, "lib/python3"):
         if marker in file:
             return file.split(marker, 1)[1]
     return file

@@ -11,7 +11,7 @@ measures, in this one process:
   the engine calls are timed (a warm-up, then the best of 3);
 - the pipeline's overhead over the floor, in percent (target ≤ 10%), and where the pipeline's time goes.
 
-Prints one JSON object on stdout; progress goes to stderr. Run: ``/work/venv/bin/python benchmarks/build.py``
+Prints one JSON object on stdout; progress goes to stderr. Run: ``python benchmarks/build.py``
 (``--project DIR`` to measure another project folder).
 """
 

@@ -11,7 +11,7 @@ c. re-extraction of the 100 files after one of them changed, with a warm cache: 
    again (target ≤ 0.3 s);
 d. for reference, bare pandoc reading the 2 MiB file (``pandoc -f commonmark_x -t json``).
 
-Prints one JSON object on stdout; progress goes to stderr. Run: ``/work/venv/bin/python benchmarks/extraction.py``.
+Prints one JSON object on stdout; progress goes to stderr. Run: ``python benchmarks/extraction.py``.
 """
 
 from __future__ import annotations

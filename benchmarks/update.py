@@ -12,7 +12,7 @@ edited slightly (one word changed, added or removed), ~3% are removed and ~3% ar
 - agreement: the share of msgmerge's new fuzzy matches that cop-docs also finds (the same msgid matched to the
   same previous msgid), and the fuzzy / obsolete / translated counts of both results.
 
-Prints one JSON object on stdout; progress goes to stderr. Run: ``/work/venv/bin/python benchmarks/update.py``.
+Prints one JSON object on stdout; progress goes to stderr. Run: ``python benchmarks/update.py``.
 """
 
 from __future__ import annotations
