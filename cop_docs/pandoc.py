@@ -30,17 +30,22 @@ Json = dict[str, Any]
 
 def read_markdown(text: str, *, path: str | Path, fmt: str = SOURCE_FORMAT) -> Json:
     """Parse Markdown into pandoc's JSON AST."""
+    return json.loads(read_markdown_json(text, path=path, fmt=fmt))
+
+
+def read_markdown_json(text: str, *, path: str | Path, fmt: str = SOURCE_FORMAT) -> str:
+    """Parse Markdown into pandoc's JSON AST, as the JSON text pandoc writes."""
     try:
-        out = pypandoc.convert_text(text, "json", format=fmt, verify_format=False)
+        return pypandoc.convert_text(text, "json", format=fmt, verify_format=False)
     except RuntimeError as exc:
         raise SourceError(f"pandoc cannot read this file: {_first_line(exc)}", path) from None
-    return json.loads(out)
 
 
-def write_markdown(doc: Json) -> str:
-    """Write a JSON AST as Markdown in the message dialect, one line per paragraph."""
+def write_markdown(doc: Json | str) -> str:
+    """Write a JSON AST (or its JSON text) as Markdown in the message dialect, one line per paragraph."""
     return pypandoc.convert_text(
-        json.dumps(doc), MESSAGE_FORMAT, format="json", extra_args=["--wrap=none"], verify_format=False
+        doc if isinstance(doc, str) else json.dumps(doc), MESSAGE_FORMAT, format="json",
+        extra_args=["--wrap=none"], verify_format=False,
     )
 
 

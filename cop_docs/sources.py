@@ -90,9 +90,10 @@ def cached_source(path: Path, *, root: Path, cache_dir: Path | None) -> SourceFi
 def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> SourceFile:
     """Parse one master file with pandoc and store the result in the cache."""
     rel, data, text = _read(path, root)
-    doc = pandoc.read_markdown(text, path=rel)
+    doc_text = pandoc.read_markdown_json(text, path=rel)
+    with _gc_paused():
+        doc = json.loads(doc_text)
     units = make_units(doc, text)
-    doc_text = json.dumps(doc, ensure_ascii=False)
     if cache_dir is not None:
         units_file, doc_file = _cache_files(cache_dir, rel, data)
         _write(doc_file, doc_text)  # the AST first: units without their AST are never taken as a cache hit
@@ -137,51 +138,50 @@ def _gc_paused():
 
 
 def make_units(doc: Json, text: str) -> list[Unit]:
+    """The units of a parsed file. pandoc writes the msgids while Python finds the lines, side by side."""
     segs = segments(doc)
-    msgids = segment_msgids(doc, segs)
-    lines = _LineFinder(text)
-    return [
-        Unit(msgid, seg.context, seg.comment, lines.find(seg))
-        for seg, msgid in zip(segs, msgids, strict=True)
-    ]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the writing is in pandoc processes, outside the GIL
+        pending = [pool.submit(pandoc.write_markdown, batch) for batch in _msgid_batches(doc, segs)]
+        finder = _LineFinder(text)
+        lines = [finder.find(seg) for seg in segs]
+        written = iter([msgid for job in pending for msgid in _split_written(job.result())])
+    msgids = [next(written) if seg.kind == "inlines" else seg.get() for seg in segs]
+    return [Unit(msgid, seg.context, seg.comment, line)
+            for seg, msgid, line in zip(segs, msgids, lines, strict=True)]
 
 
-def segment_msgids(doc: Json, segs: list[Segment]) -> list[str]:
-    """The msgid of every segment: inline content written back as Markdown, in one batch."""
+#: Above this many segments, the msgids are written by two pandoc processes that run side by side.
+PARALLEL_WRITE = 2000
+
+
+def _msgid_batches(doc: Json, segs: list[Segment]) -> list[str]:
+    """pandoc documents (JSON) holding every inline segment as a paragraph followed by a rule; two halves
+    when there are many, so that both cores write."""
     blocks: list[Json] = []
     for seg in segs:
         if seg.kind == "inlines":
             blocks += [{"t": "Para", "c": seg.get()}, {"t": "HorizontalRule"}]
-    written: list[str] = []
-    if blocks:
-        batch = {"pandoc-api-version": doc["pandoc-api-version"], "meta": {}, "blocks": blocks}
-        # pandoc's CommonMark writer leaves '"' unescaped inside link and image titles ("He said "hi""), which
-        # reads back as something else: mark those quotes, then escape them in the written text.
+    if not blocks:
+        return []
+    half = (len(blocks) // 4) * 2 if len(blocks) >= 2 * PARALLEL_WRITE else len(blocks)  # even: para with rule
+    return [_batch_json(doc, part) for part in (blocks[:half], blocks[half:]) if part]
+
+
+def _batch_json(doc: Json, blocks: list[Json]) -> str:
+    batch = {"pandoc-api-version": doc["pandoc-api-version"], "meta": {}, "blocks": blocks}
+    text = json.dumps(batch, ensure_ascii=False)
+    # pandoc's CommonMark writer leaves '"' unescaped inside link and image titles ("He said "hi""), which
+    # reads back as something else: such quotes are marked here and escaped in the written text.
+    if '\\"' in text and _TITLE_QUOTE not in text:  # some string holds a '"': rare, so look before walking
+        batch = json.loads(text)  # a private copy: the marks must not reach the source's AST
+        _mark_title_quotes(batch["blocks"])
         text = json.dumps(batch, ensure_ascii=False)
-        if '\\"' in text and _TITLE_QUOTE not in text:  # some string holds a '"' (titles are rare, so look first)
-            batch = json.loads(text)  # a private copy: the marks must not reach the source's AST
-            _mark_title_quotes(batch["blocks"])
-        for out in _write_in_parallel(batch):
-            out = out.replace(_TITLE_QUOTE, '\\"')
-            chunks = _RULE.split(out)
-            written += [_local_note_numbers(chunk.strip("\n")) for chunk in chunks[: len(chunks) - 1]]
-    it = iter(written)
-    return [next(it) if seg.kind == "inlines" else seg.get() for seg in segs]
+    return text
 
 
-#: Above this many segments, writing is split in two pandoc processes that run side by side.
-PARALLEL_WRITE = 2000
-
-
-def _write_in_parallel(batch: Json) -> list[str]:
-    """Write a batch (paragraph, rule, paragraph, rule…) as Markdown, in halves on two cores when it is large."""
-    blocks = batch["blocks"]
-    if len(blocks) < 2 * PARALLEL_WRITE:
-        return [pandoc.write_markdown(batch)]
-    half = (len(blocks) // 4) * 2  # an even cut keeps each paragraph with its rule
-    parts = [dict(batch, blocks=blocks[:half]), dict(batch, blocks=blocks[half:])]
-    with ThreadPoolExecutor(max_workers=2) as pool:  # the work is in pandoc processes, outside the GIL
-        return list(pool.map(pandoc.write_markdown, parts))
+def _split_written(markdown: str) -> list[str]:
+    chunks = _RULE.split(markdown.replace(_TITLE_QUOTE, '\\"'))
+    return [_local_note_numbers(chunk.strip("\n")) for chunk in chunks[:-1]]  # the last: after the last rule
 
 
 _TITLE_QUOTE = "\ue000"
