@@ -24,9 +24,9 @@ def test_languages_come_from_babel(basic: Path) -> None:
 @pytest.mark.parametrize("edit, line, expected", [
     (("  - code: fr\n", "  - code: fr\n    colour: blue\n"), 9, "languages[1].colour: unknown key"),
     (("code: ru", "code: xx-Nope"), 14, "languages[4].code: unknown language code 'xx-Nope'"),
-    (("sources/sample.md", "sources/missing.md"), 21, "documents[0].sources[0]: source file 'sources/missing.md' does not exist"),
-    (("kind: guide", "kind: novel"), 19, "documents[0].kind: unknown kind 'novel'"),
-    (("formats: [pdf, epub]", "formats: [pdf, docx]"), 22, "formats[1]: unknown format 'docx'"),
+    (("sources/sample.md", "sources/missing.md"), 23, "documents[0].sources[0]: source file 'sources/missing.md' does not exist"),
+    (("kind: guide", "kind: novel"), 21, "documents[0].kind: unknown kind 'novel'"),
+    (("formats: [pdf, epub]", "formats: [pdf, docx]"), 24, "formats[1]: unknown format 'docx'"),
     (("fonts: [Noto Naskh Arabic, Noto Sans]", "fonts: [Noto Naskh Arabic]\n    direction: ltr"), 12,
      "languages[2].direction: 'ltr' contradicts the language's direction 'rtl'"),
 ])
