@@ -21,7 +21,7 @@ from .catalogs import merge, pofiles
 from .config import Document, Language, Project
 from .errors import RenderError
 from .localization import Key, localize
-from .renderers import Job, fonts, renderer, theme
+from .renderers import Job, renderer
 from .segments import Json
 from .sources import SourceFile, cached_source, parse_source
 
@@ -190,6 +190,8 @@ def _image_urls(node: object) -> list[str]:
 
 def _check_glyphs(job: Job) -> None:
     """Fail if a character of the document has no glyph in the language's fonts."""
+    from .renderers import fonts, theme  # here, not at the top: extraction and update never load the engines
+
     chars = set(job.title) | set(job.language.name) | set(job.project.edition) | set(theme.GENERATED_CHARACTERS)
     _characters(job.doc, chars)
     missing = fonts.missing_glyphs(chars, job.language.fonts)
