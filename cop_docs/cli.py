@@ -1,7 +1,8 @@
 """The ``cop-docs`` command: a thin layer that loads the project, calls :mod:`.pipeline` and reports.
 
 Errors in the user's input print as one line, ``file:line: message``, and exit with status 2; ``--traceback``
-shows the Python traceback instead, for bug reports.
+shows the Python traceback instead, for bug reports. Each command imports what it needs when it runs, so
+``--help`` answers at once.
 """
 
 from __future__ import annotations

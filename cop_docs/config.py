@@ -7,9 +7,8 @@ as ``file:line: key.path: what is wrong``. Language names, text direction and pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 from babel import Locale, UnknownLocaleError
@@ -85,7 +84,6 @@ class Project:
     languages: list[Language]
     documents: list[Document]
     formats: tuple[str, ...]
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def translations_dir(self) -> Path:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import pandoc
-from .segments import Json, Segment, notes_in, segments
+from .segments import Json, Segment, notes_in, segments, stringify
 from .sources import SourceFile
 
 Key = tuple[str | None, str]
@@ -166,8 +166,6 @@ class _Allowed:
 
 def _note_label(note: Json) -> int | None:
     """The footnote number the translator wrote (parse_messages made the note's text ``<message>n<label>``)."""
-    from .segments import stringify
-
     text = stringify(note["c"][0]["c"]) if note["c"] and note["c"][0]["t"] in ("Para", "Plain") else ""
     _, _, label = text.partition("n")
     return int(label) if label.isdigit() else None

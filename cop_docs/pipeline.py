@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import posixpath
 import subprocess
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -253,8 +254,6 @@ def source_date_epoch(project: Project) -> int:
 
 
 def _date(project: Project) -> str:
-    import time
-
     return time.strftime("%Y-%m-%d", time.gmtime(source_date_epoch(project)))
 
 

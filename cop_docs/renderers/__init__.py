@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Document, Language, Project
-from ..segments import Json
+from ..segments import Json, stringify
 
 
 @dataclass
@@ -25,8 +25,6 @@ class Job:
 
     @property
     def title(self) -> str:
-        from ..segments import stringify
-
         value = self.doc["meta"].get("title", {})
         return stringify(value.get("c", [])) if value.get("t") == "MetaInlines" else str(value.get("c", ""))
 
@@ -62,6 +60,7 @@ class Renderer:
 
 
 def renderer(name: str) -> Renderer:
+    """The renderer for a format. Imported on demand: the engines load slowly and import this module."""
     from .epub import EpubRenderer
     from .pdf import PdfRenderer
 
