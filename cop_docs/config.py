@@ -7,7 +7,7 @@ as ``file:line: key.path: what is wrong``. Language names, text direction and pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -28,7 +28,8 @@ class ReleasePolicy:
 
     threshold: float = 100.0
     below: str = "withhold"
-    required: bool = False
+    required: bool = False  #: a required language below its threshold fails the release gate
+    words_threshold: float | None = None  #: also this percentage of source words, if set
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,23 @@ class Document:
     audience_line: int = 0
 
 
+@dataclass(frozen=True)
+class CheckRule:
+    """How one quality check runs: its severity (error, warning or off) and the languages it skips."""
+
+    severity: str | None = None  #: None: the check's own default
+    languages_off: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass
+class CheckSettings:
+    glossary: Path | None = None
+    allow_identical: tuple[str, ...] = ()
+    localized_urls: dict[str, dict[str, str]] = field(default_factory=dict)  #: language → source URL → URL
+    rules: dict[str, CheckRule] = field(default_factory=dict)
+
+
 @dataclass
 class Project:
     root: Path
@@ -84,6 +102,7 @@ class Project:
     languages: list[Language]
     documents: list[Document]
     formats: tuple[str, ...]
+    checks: CheckSettings = field(default_factory=CheckSettings)
 
     @property
     def translations_dir(self) -> Path:
@@ -197,7 +216,7 @@ class _Validator:
         return list(node.value)
 
     def project(self, node: yaml.Node) -> Project:
-        top = self.mapping(node, "", ("project", "languages", "documents"), ("formats",))
+        top = self.mapping(node, "", ("project", "languages", "documents"), ("formats", "checks"))
         meta = self.mapping(top["project"], "project", ("name", "edition", "source-language"), ()) if "project" in top else {}
         name = self.scalar(meta.get("name"), "project.name", "")
         edition = self.scalar(meta.get("edition"), "project.edition", "")
@@ -231,6 +250,8 @@ class _Validator:
         if "formats" not in top:
             formats = list(FORMATS)
 
+        checks = self.checks(top["checks"]) if "checks" in top else CheckSettings()
+
         if self.problems:
             line, message = sorted(self.problems)[0]
             more = f" (and {len(self.problems) - 1} more problems)" if len(self.problems) > 1 else ""
@@ -238,7 +259,41 @@ class _Validator:
             err.problems = [ConfigError(m, self.path, ln) for ln, m in sorted(self.problems)]  # type: ignore[attr-defined]
             raise err
         return Project(self.root, self.path, name or "", edition or "", source_language or "en",
-                       languages, documents, tuple(formats))
+                       languages, documents, tuple(formats), checks)
+
+    def checks(self, node: yaml.Node) -> CheckSettings:
+        m = self.mapping(node, "checks", (), ("glossary", "allow-identical", "localized-urls", "rules"))
+        glossary = None
+        if "glossary" in m:
+            value = self.scalar(m["glossary"], "checks.glossary")
+            if value:
+                glossary = self.root / value
+                if not glossary.is_file():
+                    self.fail(m["glossary"], "checks.glossary", f"glossary file '{value}' does not exist")
+        allow = tuple(self.scalar(n, f"checks.allow-identical[{i}]") or ""
+                      for i, n in enumerate(self.seq(m.get("allow-identical"), "checks.allow-identical")))
+        urls: dict[str, dict[str, str]] = {}
+        if "localized-urls" in m:
+            langs = self.mapping(m["localized-urls"], "checks.localized-urls", (), tuple(
+                k.value for k, _ in getattr(m["localized-urls"], "value", []) if isinstance(k, yaml.ScalarNode)))
+            for code, table in langs.items():
+                pairs = self.mapping(table, f"checks.localized-urls.{code}", (), tuple(
+                    k.value for k, _ in getattr(table, "value", []) if isinstance(k, yaml.ScalarNode)))
+                urls[code] = {src: self.scalar(v, f"checks.localized-urls.{code}.{src}") or "" for src, v in pairs.items()}
+        rules: dict[str, CheckRule] = {}
+        if "rules" in m and isinstance(m["rules"], yaml.MappingNode):
+            for key_node, value_node in m["rules"].value:
+                path = f"checks.rules.{key_node.value}"
+                r = self.mapping(value_node, path, (), ("severity", "languages-off"))
+                severity = self.scalar(r.get("severity"), f"{path}.severity")
+                if severity is not None and severity not in ("error", "warning", "off"):
+                    self.fail(r["severity"], f"{path}.severity", "must be error, warning or off")
+                off = tuple(self.scalar(n, f"{path}.languages-off[{i}]") or ""
+                            for i, n in enumerate(self.seq(r.get("languages-off"), f"{path}.languages-off")))
+                rules[key_node.value] = CheckRule(severity, off, key_node.start_mark.line + 1)
+        elif "rules" in m:
+            self.fail(m["rules"], "checks.rules", "must be a mapping of check names")
+        return CheckSettings(glossary, allow, urls, rules)
 
     def language(self, node: yaml.Node, keypath: str) -> Language | None:
         m = self.mapping(node, keypath, ("code", "fonts"), ("direction", "release"))
@@ -261,7 +316,8 @@ class _Validator:
                       f"'{direction}' contradicts the language's direction '{locale.text_direction}' (leave it out)")
         release = ReleasePolicy()
         if "release" in m:
-            r = self.mapping(m["release"], f"{keypath}.release", (), ("threshold", "below", "required"))
+            r = self.mapping(m["release"], f"{keypath}.release", (),
+                             ("threshold", "words-threshold", "below", "required"))
             threshold = self.scalar(r.get("threshold"), f"{keypath}.release.threshold", "100")
             try:
                 value = float(threshold or "100")
@@ -276,7 +332,17 @@ class _Validator:
             required = self.scalar(r.get("required"), f"{keypath}.release.required", "false")
             if required not in ("true", "false"):
                 self.fail(r["required"], f"{keypath}.release.required", "must be true or false")
-            release = ReleasePolicy(value, below or "withhold", required == "true")
+            words = None
+            if "words-threshold" in r:
+                try:
+                    words = float(self.scalar(r["words-threshold"], f"{keypath}.release.words-threshold") or "x")
+                    if not 0 <= words <= 100:
+                        raise ValueError
+                except ValueError:
+                    self.fail(r["words-threshold"], f"{keypath}.release.words-threshold",
+                              "must be a percentage from 0 to 100")
+                    words = None
+            release = ReleasePolicy(value, below or "withhold", required == "true", words)
         return Language(code, fonts, direction or "ltr", release, node.start_mark.line + 1)
 
     def document(self, node: yaml.Node, keypath: str) -> Document | None:
