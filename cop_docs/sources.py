@@ -27,11 +27,12 @@ from .errors import SourceError
 from .segments import Json, Segment, segments, words_of
 
 #: Bumped whenever the cached form or the way units are made changes.
-CACHE_FORMAT = "5"
+CACHE_FORMAT = "6"
 
 _RULE = re.compile(r"^-{3,}$", re.MULTILINE)
 _NOTE_REF = re.compile(r"(?<!\\)\[\^(\d+)\]")
 _WORD = re.compile(r"\w+")
+_BLANK_LINE = re.compile(r"\n[ \t>]*\n")
 
 
 @dataclass(frozen=True)
@@ -266,9 +267,13 @@ class _LineFinder:
         return None
 
     def _chain(self, words: list[str], pos: int, strict: bool = True) -> int | None:
-        """Match words one after another from pos; the end of the last match (strict: every word must match)."""
+        """Match words one after another from pos; the end of the last match (strict: every word must match).
+
+        Words of one block never have a blank line between them, so a match past one does not count."""
         for word in words:
             m = _whole_word(word).search(self.text, pos, pos + self.GAP + len(word))
+            if m is not None and _BLANK_LINE.search(self.text, pos, m.start()):
+                m = None
             if m is None:
                 if strict:
                     return None
