@@ -29,16 +29,23 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 _CONTAINERS = ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps")
 
 
-def localize(files: list[SourceFile], translations: Mapping[Key, str] | None) -> Json:
-    """Join the files of a document into one AST, translated where ``translations`` has the text."""
+def localize(files: list[SourceFile], translations: Mapping[Key, str] | None, *,
+             mark_untranslated: str | None = None, localized_urls: Mapping[str, str] | None = None) -> Json:
+    """Join the files of a document into one AST, translated where ``translations`` has the text.
+
+    With ``mark_untranslated`` (the source language's code), text left in the source language is wrapped in
+    a span of class ``untranslated`` carrying that language, so a draft shows it and screen readers read it
+    in the right language. ``localized_urls`` (source URL → URL) lets a translation point a link to the
+    language's own version of a page.
+    """
     meta: dict[str, Any] = {}
     blocks: list[Json] = []
     api = None
     for source in files:
         doc = source.fresh_doc()
         api = api or doc["pandoc-api-version"]
-        if translations:
-            _translate(doc, source, translations)
+        if translations or mark_untranslated:
+            _translate(doc, source, translations or {}, mark_untranslated, localized_urls or {})
         _rebase_images(doc, posixpath.dirname(source.path))
         for key, value in doc.get("meta", {}).items():
             meta.setdefault(key, value)
@@ -76,12 +83,16 @@ def parse_messages(texts: list[str]) -> list[list[Json]]:
     return [_flatten(blocks) for blocks in chunks]
 
 
-def _translate(doc: Json, source: SourceFile, translations: Mapping[Key, str]) -> None:
+def _translate(doc: Json, source: SourceFile, translations: Mapping[Key, str], mark: str | None,
+               urls: Mapping[str, str]) -> None:
     segs = segments(doc)
     pending: list[tuple[Segment, str]] = []
+    untranslated: list[Segment] = []
     for seg, unit in zip(segs, source.units, strict=True):
         msgstr = translations.get((unit.context, unit.msgid))
         if not msgstr:
+            if mark and seg.kind == "inlines":
+                untranslated.append(seg)
             continue
         if seg.kind == "text":
             seg.set(msgstr)
@@ -91,25 +102,32 @@ def _translate(doc: Json, source: SourceFile, translations: Mapping[Key, str]) -
     source_inlines = [seg.get() for seg, _ in pending]
     parsed = parse_messages([msgstr for _, msgstr in pending])
     for (seg, _), original, inlines in zip(pending, source_inlines, parsed, strict=True):
-        seg.set(confine(inlines, original))
+        seg.set(confine(inlines, original, urls))
+    for seg in untranslated:
+        seg.set([{"t": "Span", "c": [["", ["untranslated"], [["lang", mark]]], seg.get()]}])
 
 
-def confine(inlines: list[Json], source: list[Json]) -> list[Json]:
-    """Keep only what a translation may change: text and inline markup, not targets, attributes or raw code."""
-    return _Allowed(source).confine(inlines)
+def confine(inlines: list[Json], source: list[Json], localized_urls: Mapping[str, str] | None = None) -> list[Json]:
+    """Keep only what a translation may change: text and inline markup, not targets, attributes or raw code.
+
+    A link may point where its source points, or to the localized URL configured for that target."""
+    return _Allowed(source, localized_urls or {}).confine(inlines)
 
 
 class _Allowed:
     """What a message's source holds that its translation may reuse: link and image targets (with the
     source's attributes), span and code attributes, raw inlines, and footnotes (by number)."""
 
-    def __init__(self, source: list[Json]):
+    def __init__(self, source: list[Json], localized_urls: Mapping[str, str]):
         self.links: dict[str, list] = {}
         self.images: dict[str, list] = {}
         self.attrs: list[list] = []
         self.raws: list[list] = []
         self.notes = list(notes_in(source))
         self._collect(source)
+        for url, attr in list(self.links.items()):
+            if url in localized_urls:
+                self.links.setdefault(localized_urls[url], attr)
 
     def _collect(self, inlines: list[Json]) -> None:
         for node in inlines:

@@ -123,3 +123,22 @@ def test_even_a_source_cannot_attach_local_files(basic: Path) -> None:
     assert result.returncode == 0, result.stderr
     data = (basic / "build/en/sample.en.pdf").read_bytes()
     assert b"root:x:0:0" not in data and b"/EmbeddedFile" not in data
+
+
+def test_a_configured_localized_url_is_kept_and_no_other(basic: Path) -> None:
+    source = basic / "sources/sample.md"
+    source.write_text(source.read_text().replace("Keep the conversation going every week.",
+                                                 "Keep the conversation going every [week](https://example.org/week)."))
+    config_path = basic / "cop-docs.yaml"
+    config_path.write_text(config_path.read_text() + 'checks:\n  localized-urls:\n    fr: {"https://example.org/week": '
+                           '"https://example.org/fr/semaine"}\n')
+    assert run_cli("-C", str(basic), "update", "--lang", "fr").returncode == 0
+    po_path = basic / "translations/sample/fr.po"
+    po = polib.pofile(str(po_path))
+    entry = next(e for e in po if "every [week]" in e.msgid)
+    entry.msgstr = "Parlez-en chaque [semaine](https://example.org/fr/semaine) et [là](https://example.org/ailleurs)."
+    entry.flags = []
+    po.save(str(po_path))
+    html = _html(basic)
+    assert '<a href="https://example.org/fr/semaine">semaine</a>' in html
+    assert "ailleurs" not in html and "là" in html
