@@ -1,0 +1,223 @@
+"""Quality checks of translations: what ``cop-docs check`` reports.
+
+In: PO catalogs (only translated entries: not fuzzy, not empty, not obsolete), the project's check settings
+(``checks:`` in cop-docs.yaml, see :class:`cop_docs.config.CheckSettings`) and the glossary. Out: a list of
+:class:`Problem`, each with the PO file, the line of its ``msgstr``, the check's name, a severity, a one-line
+message quoting the offending bit, and a short explanation of why it matters and how to fix it. Checks run
+offline; the only outside program is pandoc, called once per catalog to read every message's Markdown.
+
+The checks, by family (each module's documentation says exactly what its checks do):
+
+==================== ======== =========================================================================
+check                severity what it finds
+==================== ======== =========================================================================
+links                error    link targets or image sources that differ from the source's
+markup               error    emphasis/strong/code spans, footnote references or raw HTML out of parity
+syntax               error    an unclosed ``**`` or backtick, a broken ``](``, unmatched brackets
+placeholders         error    ``{name}``, ``%s``, ``%(name)s`` missing or added
+numbers              warning  a number of the source missing (the language's digits and separators allowed)
+identical            warning  a translation that is a copy of the source
+french-spacing       warning  fr: no-break space before ``: ; ! ?`` and inside ``« »``
+chinese-punctuation  warning  zh: ASCII ``, . : ; ! ? ( )`` next to Chinese characters
+arabic-punctuation   warning  ar (fa, ur…): Latin ``, ; ?`` next to Arabic letters
+spanish-opening      warning  es: ``?`` or ``!`` without the opening ``¿`` or ``¡``
+bidi-controls        error    bidirectional control characters the source does not have
+whitespace           warning  leading/trailing whitespace or line breaks different from the source
+terminology          warning  a glossary term not translated as approved; a do-not-translate term changed
+==================== ======== =========================================================================
+
+Configuration, in cop-docs.yaml::
+
+    checks:
+      glossary: glossary.yaml                 # see cop_docs.checks.terminology for the format
+      allow-identical: [OK, Wi-Fi]
+      localized-urls: {fr: {"https://www.example.org/help": "https://www.example.org/fr/aide"}}
+      rules:
+        french-spacing: {severity: error}     # error, warning or off
+        numbers: {languages-off: [zh-Hans]}
+
+A rule naming an unknown check is a configuration error (:func:`validate_rules`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from ..catalogs import pofiles
+from ..config import CheckSettings, Document, Language, Project
+from ..errors import CatalogError, ConfigError
+from . import conventions, identical, markup, placeholders, terminology
+from .base import Check, Context, Message, matches_language
+from .terminology import Glossary, Term, load_glossary
+
+__all__ = ["CHECKS", "Check", "Glossary", "Problem", "Term", "check_catalog", "check_project", "load_glossary",
+           "validate_rules", "errors", "warnings"]
+
+_FAMILIES = (markup, placeholders, identical, conventions, terminology)
+
+#: Every check by name, in the order problems about the same message are reported.
+CHECKS: dict[str, Check] = {name: check for family in _FAMILIES for name, check in family.CHECKS.items()}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    check: str
+    severity: str  #: "error" or "warning"
+    message: str  #: one line: what is wrong, quoting the offending bit
+    explanation: str  #: why it matters and how to fix it
+    msgid: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: [{self.check}] {self.message}"
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def warnings(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "warning"]
+
+
+def validate_rules(settings: CheckSettings, config_path: str | Path | None = None) -> None:
+    """Raise a ConfigError (with the rule's line) for a rule that names no known check."""
+    unknown = [(rule.line, name) for name, rule in settings.rules.items() if name not in CHECKS]
+    if not unknown:
+        return
+    known = ", ".join(CHECKS)
+    problems = [ConfigError(f"checks.rules.{name}: unknown check '{name}' (known: {known})", config_path, line or None)
+                for line, name in sorted(unknown)]
+    err = problems[0]
+    if len(problems) > 1:
+        err = ConfigError(f"{problems[0].message} (and {len(problems) - 1} more problems)", config_path,
+                          problems[0].line)
+    err.problems = problems  # type: ignore[attr-defined]
+    raise err
+
+
+def severity(name: str, code: str, settings: CheckSettings) -> str | None:
+    """The severity a check runs with in a language, or None when it does not run there."""
+    check = CHECKS[name]
+    if not check.applies_to(code):
+        return None
+    rule = settings.rules.get(name)
+    if rule is None:
+        return check.severity
+    if rule.severity == "off" or any(matches_language(code, off) for off in rule.languages_off):
+        return None
+    return rule.severity or check.severity
+
+
+def check_catalog(po_path: Path, language: Language | str, settings: CheckSettings, *, shown_path: str,
+                  glossary: Glossary | None = None, source_language: str = "en",
+                  config_path: str | Path | None = None) -> list[Problem]:
+    """Check every translated entry of one PO file. ``glossary`` defaults to the one ``settings`` names;
+    ``config_path`` only names the project file in the error about an unknown rule."""
+    code = language if isinstance(language, str) else language.code
+    validate_rules(settings, config_path)
+    if glossary is None and settings.glossary is not None:
+        glossary = load_glossary(settings.glossary)
+    catalog = _read(Path(po_path))
+    messages, entries = _messages(catalog, Path(po_path))
+    levels = {name: severity(name, code, settings) for name in CHECKS}
+    ctx = Context(code, source_language, settings, glossary,
+                  frozenset(name for name, level in levels.items() if level))
+    order = {name: i for i, name in enumerate(CHECKS)}
+    problems = []
+    for family in _FAMILIES:
+        for f in family.run(messages, ctx):
+            level = levels[f.check]
+            if level:
+                problems.append(Problem(shown_path, messages[f.index].line, f.check, level, f.message, f.explanation,
+                                        entries[f.index].msgid))
+    problems.sort(key=lambda p: (p.line, order[p.check]))
+    return problems
+
+
+def check_project(project: Project, langs: Iterable[Language | str] | None = None,
+                  docs: Iterable[Document | str] | None = None) -> list[Problem]:
+    """Check every target language × document PO file that exists (all of them unless narrowed)."""
+    settings = project.checks
+    validate_rules(settings, project.config_path)
+    glossary = None
+    if settings.glossary is not None:
+        glossary = load_glossary(settings.glossary)
+        glossary.shown = _relative(project, settings.glossary)
+    languages = [project.language(x) if isinstance(x, str) else x for x in langs] if langs is not None \
+        else project.target_languages
+    documents = [project.document(x) if isinstance(x, str) else x for x in docs] if docs is not None \
+        else project.documents
+    jobs = [(project.po_path(doc, lang), lang) for doc in documents for lang in languages
+            if lang.code != project.source_language and project.po_path(doc, lang).is_file()]
+
+    def one(job: tuple[Path, Language]) -> list[Problem]:
+        path, lang = job
+        return check_catalog(path, lang, settings, shown_path=_relative(project, path), glossary=glossary,
+                             source_language=project.source_language, config_path=project.config_path)
+
+    with ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1) or 1) as pool:  # the work is in pandoc
+        results = list(pool.map(one, jobs))
+    return [p for result in results for p in result]
+
+
+def _relative(project: Project, path: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(project.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _read(path: Path) -> polib.POFile:
+    """Read a catalog as the rest of cop-docs does (GNU msgfmt vets its syntax first). A complaint about format
+    strings is not fatal here: the placeholders check reports it, with the others."""
+    try:
+        return pofiles.read(path)
+    except CatalogError as exc:
+        if "format" not in exc.message:
+            raise
+    try:
+        return polib.pofile(str(path), encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise CatalogError(f"cannot parse catalog: {exc}", path) from None
+
+
+def _messages(catalog: polib.POFile, path: Path) -> tuple[list[Message], list[polib.POEntry]]:
+    """The translated entries' strings, each with the line of its msgstr (plural forms one by one)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    messages: list[Message] = []
+    entries: list[polib.POEntry] = []
+    for entry in catalog:
+        if entry.obsolete or entry.fuzzy or not entry.msgid or not entry.translated():
+            continue
+        found = _msgstr_lines(lines, entry.linenum)
+        if entry.msgid_plural:
+            for n in sorted(entry.msgstr_plural):
+                source = entry.msgid if n == 0 else entry.msgid_plural
+                line = found.get(f"msgstr[{n}]", entry.linenum)
+                messages.append(Message(len(messages), source, entry.msgstr_plural[n], line, entry.msgctxt))
+                entries.append(entry)
+        else:
+            messages.append(Message(len(messages), entry.msgid, entry.msgstr, found.get("msgstr", entry.linenum),
+                                    entry.msgctxt))
+            entries.append(entry)
+    return messages, entries
+
+
+def _msgstr_lines(lines: list[str], start: int) -> dict[str, int]:
+    """Line numbers of the msgstr keywords of the entry that polib says starts at line ``start``."""
+    out: dict[str, int] = {}
+    for number in range(max(start, 1), len(lines) + 1):
+        text = lines[number - 1].lstrip()
+        if text.startswith("msgstr"):
+            out[text.split(None, 1)[0].split('"')[0]] = number
+        elif out and not text.startswith('"'):
+            break
+    return out
