@@ -1,7 +1,8 @@
 """The project's front door: `nox -l` lists the sessions.
 
 `build` makes every PDF and EPUB; `verify` builds and checks every output; `tests` runs the test suite; `lint`
-checks the code with ruff; `extract` and `update` refresh the POT and PO catalogs after the masters change.
+checks the code with ruff; `extract` and `update` refresh the POT and PO catalogs after the masters change;
+`coverage`, `check` and `gate` show how complete and how sound the translations are and what may be released.
 """
 
 import nox
@@ -44,6 +45,27 @@ def verify(session: nox.Session) -> None:
     _install(session, "test")
     session.run("cop-docs", "build")
     session.run("pytest", "tests/test_full_set.py", env={"COP_DOCS_FULL_SET": str(session.invoked_from)})
+
+
+@nox.session(python=PYTHON, default=False)
+def coverage(session: nox.Session) -> None:
+    """Show how complete each language is (pass options through: nox -s coverage -- --format markdown)."""
+    _install(session)
+    session.run("cop-docs", "coverage", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def check(session: nox.Session) -> None:
+    """Check the translations (Markdown parity, placeholders, numbers, conventions, terminology); fails on errors."""
+    _install(session)
+    session.run("cop-docs", "check", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def gate(session: nox.Session) -> None:
+    """Apply the release policies: what ships, what is a draft, what is withheld; fails if a required language is short."""
+    _install(session)
+    session.run("cop-docs", "gate", *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)

@@ -8,6 +8,7 @@ shows the Python traceback instead, for bug reports. Each command imports what i
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -101,6 +102,35 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("po", type=Path, metavar="IN.po")
     p.add_argument("-o", "--output", type=Path, metavar="OUT.md", help="default: standard output")
     p.set_defaults(func=_po2md)
+
+    p = sub.add_parser("coverage", parents=[common], help="how complete each language is, per document and audience",
+                       description="Messages and source words translated, fuzzy and untranslated, per catalog and rolled "
+                                   "up per language, document and audience; counts agree with msgfmt --statistics. "
+                                   "With PATHs, any PO files or folders of them instead of the project's catalogs.")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="PO files or folders (default: the project)")
+    selection(p)
+    p.add_argument("--format", choices=("table", "json", "markdown", "html"), default="table",
+                   help="table (default, coloured), json (for CI and dashboards), markdown or html (heat map)")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report here (default: standard output)")
+    p.add_argument("--badges", type=Path, metavar="DIR", help="also write an SVG badge per language into DIR")
+    p.set_defaults(func=_coverage)
+
+    p = sub.add_parser("check", parents=[common], help="find problems in the translations (exit 1 on errors)",
+                       description="Check every translated message against its source: Markdown parity, placeholders "
+                                   "and numbers, identical text, language conventions, terminology. Exits with status "
+                                   "1 when an error-level problem is found.")
+    selection(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_check)
+
+    p = sub.add_parser("gate", parents=[common], help="which outputs are released, drafts or withheld (exit 1 if blocked)",
+                       description="Apply each language's release policy to its coverage: list what ships, what is "
+                                   "built as a draft and what is withheld, with the missing and fuzzy messages; exit "
+                                   "with status 1 when a required language is below its threshold.")
+    selection(p)
+    p.add_argument("--show", type=int, default=10, metavar="N", help="list at most N missing messages per output")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=_gate)
     return parser
 
 
@@ -144,6 +174,93 @@ def _build(args: argparse.Namespace) -> int:
     formats = args.format or project.formats
     pipeline.build(project, docs, langs, formats, progress=print)
     return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from . import reports
+    from .catalogs import coverage
+
+    if args.paths:
+        report = coverage.Report(coverage.scan(args.paths, cache=coverage.CoverageCache.default()))
+    else:
+        project = _project(args)
+        docs, langs = _select(project, args)
+        ids, codes = {d.id for d in docs}, {lang.code for lang in langs}
+        items = coverage.project_coverage(project, cache=coverage.CoverageCache.for_project(project))
+        report = coverage.Report([c for c in items if c.document in ids and c.language in codes])
+    if args.badges:
+        args.badges.mkdir(parents=True, exist_ok=True)
+        for code, (messages, _words) in report.by_language().items():
+            (args.badges / f"{code}.svg").write_text(reports.badge_svg(code, messages.percent), encoding="utf-8")
+    if args.format == "table" and not args.output:
+        reports.print_table(report)
+        return 0
+    text = {
+        "table": lambda: reports.to_markdown(report),
+        "json": lambda: json.dumps(reports.to_json(report), ensure_ascii=False, indent=2) + "\n",
+        "markdown": lambda: reports.to_markdown(report),
+        "html": lambda: reports.to_html(report),
+    }[args.format]()
+    _emit(text, args.output)
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from . import checks
+
+    project = _project(args)
+    docs, langs = _select(project, args)
+    problems = checks.check_project(project, langs=langs, docs=docs)
+    errors = sum(1 for p in problems if p.severity == "error")
+    if args.format == "json":
+        rows = [{"path": p.path, "line": p.line, "check": p.check, "severity": p.severity, "message": p.message,
+                 "explanation": p.explanation, "msgid": p.msgid} for p in problems]
+        _emit(json.dumps({"problems": rows, "errors": errors, "warnings": len(problems) - errors},
+                         ensure_ascii=False, indent=2) + "\n", None)
+    else:
+        for problem in problems:
+            print(f"{problem}\n    {problem.explanation}")
+        print(f"{errors} errors, {len(problems) - errors} warnings")
+    return 1 if errors else 0
+
+
+def _gate(args: argparse.Namespace) -> int:
+    from . import gate
+
+    project = _project(args)
+    docs, langs = _select(project, args)
+    ids, codes = {d.id for d in docs}, {lang.code for lang in langs}
+    decisions = [d for d in gate.decide(project) if d.document.id in ids and d.language.code in codes]
+    blocked = [d for d in decisions if d.blocks_release]
+    if args.format == "json":
+        rows = [{"document": d.document.id, "language": d.language.code, "status": d.status, "reason": d.reason,
+                 "required": d.language.release.required, "blocks_release": d.blocks_release,
+                 "messages_percent": round(d.messages.percent, 2), "words_percent": round(d.words.percent, 2),
+                 "missing": [{"path": m.path, "line": m.line, "state": m.state, "msgid": m.msgid} for m in d.missing]}
+                for d in decisions]
+        _emit(json.dumps({"outputs": rows, "passed": not blocked}, ensure_ascii=False, indent=2) + "\n", None)
+    else:
+        for status in ("ship", "draft", "withhold"):
+            chosen = [d for d in decisions if d.status == status]
+            print(f"{_GATE_HEADINGS[status]}: {len(chosen)}")
+            for d in chosen:
+                print(f"  {d.document.id} ({d.language.code}): {d.reason}")
+                for m in d.missing[: args.show]:
+                    print(f"    {m.path}:{m.line}: {m.state}: {_short(m.msgid)}")
+                if len(d.missing) > args.show:
+                    print(f"    … and {len(d.missing) - args.show} more ({len(d.missing)} in all)")
+        for d in blocked:
+            print(f"cop-docs: gate: required language '{d.language.code}' is below its threshold for "
+                  f"'{d.document.id}'", file=sys.stderr)
+    return 1 if blocked else 0
+
+
+_GATE_HEADINGS = {"ship": "Released", "draft": "Drafts (built with a draft mark)", "withhold": "Withheld (not built)"}
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _md2pot(args: argparse.Namespace) -> int:

@@ -24,10 +24,12 @@ POLICIES = ("ship", "draft", "withhold")
 
 @dataclass(frozen=True)
 class ReleasePolicy:
-    """What happens to a language × document below ``threshold`` percent of translated messages."""
+    """What happens to a language × document below ``threshold`` percent of translated messages.
 
-    threshold: float = 100.0
-    below: str = "withhold"
+    A language with no ``release`` entry always ships (threshold 0)."""
+
+    threshold: float = 0.0
+    below: str = "ship"
     required: bool = False  #: a required language below its threshold fails the release gate
     words_threshold: float | None = None  #: also this percentage of source words, if set
 
@@ -326,7 +328,7 @@ class _Validator:
             except ValueError:
                 self.fail(r["threshold"], f"{keypath}.release.threshold", "must be a percentage from 0 to 100")
                 value = 100.0
-            below = self.scalar(r.get("below"), f"{keypath}.release.below", "withhold")
+            below = self.scalar(r.get("below"), f"{keypath}.release.below", "draft")
             if below not in POLICIES:
                 self.fail(r["below"], f"{keypath}.release.below", f"must be one of {', '.join(POLICIES)}")
             required = self.scalar(r.get("required"), f"{keypath}.release.required", "false")
@@ -342,7 +344,7 @@ class _Validator:
                     self.fail(r["words-threshold"], f"{keypath}.release.words-threshold",
                               "must be a percentage from 0 to 100")
                     words = None
-            release = ReleasePolicy(value, below or "withhold", required == "true", words)
+            release = ReleasePolicy(value, below or "draft", required == "true", words)
         return Language(code, fonts, direction or "ltr", release, node.start_mark.line + 1)
 
     def document(self, node: yaml.Node, keypath: str) -> Document | None:

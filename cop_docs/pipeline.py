@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import gate
 from .catalogs import extract as extraction
 from .catalogs import merge, pofiles
 from .config import Document, Language, Project
@@ -113,10 +114,12 @@ def translations(path: Path) -> dict[Key, str]:
     }
 
 
-def localized(project: Project, doc: Document, lang: Language, files: list[SourceFile]) -> Json:
-    """The document in one language, with the metadata every renderer needs."""
+def localized(project: Project, doc: Document, lang: Language, files: list[SourceFile], *,
+              draft: bool = False) -> Json:
+    """The document in one language, with the metadata every renderer needs (a draft marks what is untranslated)."""
     table = None if lang.code == project.source_language else translations(project.po_path(doc, lang))
-    ast = localize(files, table)
+    ast = localize(files, table, mark_untranslated=project.source_language if draft else None,
+                   localized_urls=project.checks.localized_urls.get(lang.code))
     meta = ast["meta"]
     if "title" not in meta:
         meta["title"] = {"t": "MetaString", "c": (table or {}).get((None, doc.title), doc.title)}
@@ -134,15 +137,22 @@ def localized(project: Project, doc: Document, lang: Language, files: list[Sourc
 
 def build(project: Project, docs: Iterable[Document], langs: Iterable[Language], formats: Iterable[str],
           progress: Progress = _quiet) -> list[Path]:
-    """Render every requested language × document × format into ``build/<lang>/``."""
+    """Render every requested language × document × format into ``build/<lang>/``, as the release gate
+    decides: withheld outputs are not built, drafts carry a draft mark."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(project)))
     outputs = []
     langs = list(langs)
     formats = list(formats)
+    decisions = gate.decide(project)
     for doc in docs:
         files = load_sources(project, doc)
         for lang in langs:
-            job = Job(project, doc, lang, localized(project, doc, lang, files))
+            decision = gate.status_of(decisions, doc, lang)
+            if decision.status == gate.WITHHOLD:
+                progress(f"withheld {doc.id} ({lang.code}): {decision.reason}")
+                continue
+            draft = decision.status == gate.DRAFT
+            job = Job(project, doc, lang, localized(project, doc, lang, files, draft=draft), draft=draft)
             preflight(job)
             for fmt in formats:
                 path = renderer(fmt).render(job)

@@ -22,6 +22,7 @@ class Job:
     document: Document
     language: Language
     doc: Json  #: the localized AST, its metadata holding title, lang and dir
+    draft: bool = False  #: below its release threshold: marked as a draft translation on every page
 
     @property
     def title(self) -> str:

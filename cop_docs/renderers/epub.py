@@ -35,9 +35,11 @@ class EpubRenderer(Renderer):
         doc["meta"] = meta
         with tempfile.TemporaryDirectory() as tmp:
             css = Path(tmp) / "style.css"
-            css.write_text(theme.epub_css(job.language), encoding="utf-8")
+            css.write_text(theme.epub_css(job.language, job.draft), encoding="utf-8")
             args = ["--toc", "--toc-depth=2", "--split-level=1", f"--css={css}", "--resource-path=.",
                     f"--template={theme.EPUB_TEMPLATE}", f"--variable=edition:{job.project.edition}"]
+            if job.draft:
+                args.append(f"--variable=draft-mark:{theme.DRAFT_MARK}")
             if job.language.direction == "rtl":
                 # Metadata reaches the title page only; a variable reaches every content document.
                 args.append("--variable=dir:rtl")

@@ -25,6 +25,8 @@ def page_html(job: Job) -> str:
         "edition": job.project.edition,
         "language-name": job.language.name,
     }
+    if job.draft:
+        variables["draft-mark"] = theme.DRAFT_MARK
     return pandoc.write_html(job.doc, template=theme.PAGE_TEMPLATE, variables=variables)
 
 
@@ -36,6 +38,6 @@ class PdfRenderer(Renderer):
         root = job.project.root
         fetcher = ConfinedFetcher([root / "sources", THEMES])
         html = HTML(string=page_html(job), base_url=str(root) + "/", url_fetcher=fetcher)
-        stylesheet = CSS(string=theme.print_css(job.language), url_fetcher=fetcher, base_url=str(THEMES) + "/")
+        stylesheet = CSS(string=theme.print_css(job.language, job.draft), url_fetcher=fetcher, base_url=str(THEMES) + "/")
         html.write_pdf(str(target), stylesheets=[stylesheet])
         self.refused = fetcher.refused

@@ -31,12 +31,20 @@ def language_css(lang: Language) -> str:
     return "\n".join(rules) + "\n"
 
 
-def print_css(lang: Language) -> str:
-    return (THEMES / "print.css").read_text(encoding="utf-8") + language_css(lang)
+#: The mark a draft translation carries on its cover and every page.
+DRAFT_MARK = "Draft translation"
 
 
-def epub_css(lang: Language) -> str:
-    return (THEMES / "epub.css").read_text(encoding="utf-8") + language_css(lang)
+def print_css(lang: Language, draft: bool = False) -> str:
+    css = (THEMES / "print.css").read_text(encoding="utf-8") + language_css(lang)
+    if draft:
+        css += (THEMES / "draft.css").read_text(encoding="utf-8") + (THEMES / "draft-pages.css").read_text(encoding="utf-8")
+    return css
+
+
+def epub_css(lang: Language, draft: bool = False) -> str:
+    css = (THEMES / "epub.css").read_text(encoding="utf-8") + language_css(lang)
+    return css + (THEMES / "draft.css").read_text(encoding="utf-8") if draft else css
 
 
 PAGE_TEMPLATE = THEMES / "page.html"
@@ -44,4 +52,4 @@ EPUB_TEMPLATE = THEMES / "epub.xhtml"
 
 #: Characters the theme itself puts on the page (list markers, leaders, page and note numbers): the
 #: glyph preflight checks them along with the document's text.
-GENERATED_CHARACTERS = "•–.·0123456789"
+GENERATED_CHARACTERS = "•–.·0123456789" + DRAFT_MARK.upper()
