@@ -142,8 +142,12 @@ def _project(args: argparse.Namespace):
     return config.load(path)
 
 
-def _select(project, args: argparse.Namespace):
-    docs = [project.document(d) for d in args.doc] if args.doc else project.documents
+def _select(project, args: argparse.Namespace, catalogs: bool = False):
+    """The documents (with ``catalogs``: and snippets) and languages the options name, or all of them."""
+    if catalogs:
+        docs = [project.catalog(d) for d in args.doc] if args.doc else project.catalogs
+    else:
+        docs = [project.document(d) for d in args.doc] if args.doc else project.documents
     langs = [project.language(code) for code in args.lang] if args.lang else project.languages
     return docs, langs
 
@@ -152,7 +156,7 @@ def _extract(args: argparse.Namespace) -> int:
     from . import pipeline
 
     project = _project(args)
-    docs, _ = _select(project, args)
+    docs, _ = _select(project, args, catalogs=True)
     pipeline.extract(project, docs, progress=print)
     return 0
 
@@ -161,7 +165,7 @@ def _update(args: argparse.Namespace) -> int:
     from . import pipeline
 
     project = _project(args)
-    docs, langs = _select(project, args)
+    docs, langs = _select(project, args, catalogs=True)
     pipeline.update(project, docs, langs, progress=print)
     return 0
 
@@ -209,7 +213,7 @@ def _check(args: argparse.Namespace) -> int:
     from . import checks
 
     project = _project(args)
-    docs, langs = _select(project, args)
+    docs, langs = _select(project, args, catalogs=True)
     problems = checks.check_project(project, langs=langs, docs=docs)
     errors = sum(1 for p in problems if p.severity == "error")
     if args.format == "json":

@@ -78,6 +78,16 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Snippet:
+    """A shared piece of text (help and reporting, key terms…) that documents include with
+    ``::: {include=<id>}`` / ``:::``. It has its own catalog, translated once for every document."""
+
+    id: str
+    sources: tuple[Path, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class CheckRule:
     """How one quality check runs: its severity (error, warning or off) and the languages it skips."""
 
@@ -105,6 +115,7 @@ class Project:
     documents: list[Document]
     formats: tuple[str, ...]
     checks: CheckSettings = field(default_factory=CheckSettings)
+    snippets: list[Snippet] = field(default_factory=list)
 
     @property
     def translations_dir(self) -> Path:
@@ -139,10 +150,23 @@ class Project:
     def target_languages(self) -> list[Language]:
         return [lang for lang in self.languages if lang.code != self.source_language]
 
-    def pot_path(self, doc: Document) -> Path:
+    def catalog(self, catalog_id: str) -> Document | Snippet:
+        """A document or a snippet by id (both have a catalog)."""
+        snippet = self.snippet(catalog_id)
+        return snippet if snippet is not None else self.document(catalog_id)
+
+    def snippet(self, snippet_id: str) -> Snippet | None:
+        return next((s for s in self.snippets if s.id == snippet_id), None)
+
+    @property
+    def catalogs(self) -> list[Document | Snippet]:
+        """Everything that has a catalog: the documents, then the shared snippets."""
+        return [*self.documents, *self.snippets]
+
+    def pot_path(self, doc: Document | Snippet) -> Path:
         return self.translations_dir / doc.id / f"{doc.id}.pot"
 
-    def po_path(self, doc: Document, lang: Language) -> Path:
+    def po_path(self, doc: Document | Snippet, lang: Language) -> Path:
         return self.translations_dir / doc.id / f"{lang.code}.po"
 
 
@@ -218,7 +242,7 @@ class _Validator:
         return list(node.value)
 
     def project(self, node: yaml.Node) -> Project:
-        top = self.mapping(node, "", ("project", "languages", "documents"), ("formats", "checks"))
+        top = self.mapping(node, "", ("project", "languages", "documents"), ("formats", "checks", "snippets"))
         meta = self.mapping(top["project"], "project", ("name", "edition", "source-language"), ()) if "project" in top else {}
         name = self.scalar(meta.get("name"), "project.name", "")
         edition = self.scalar(meta.get("edition"), "project.edition", "")
@@ -237,10 +261,12 @@ class _Validator:
 
         documents = [self.document(n, f"documents[{i}]") for i, n in enumerate(self.seq(top.get("documents"), "documents"))]
         documents = [d for d in documents if d]
-        ids = [d.id for d in documents]
-        for d in documents:
+        snippets = [self.snippet_entry(n, f"snippets[{i}]") for i, n in enumerate(self.seq(top.get("snippets"), "snippets"))]
+        snippets = [s for s in snippets if s]
+        ids = [d.id for d in documents] + [s.id for s in snippets]
+        for d in [*documents, *snippets]:
             if ids.count(d.id) > 1:
-                self.problems.append((d.line, f"documents: id '{d.id}' is used twice"))
+                self.problems.append((d.line, f"id '{d.id}' names two documents or snippets (it names their catalog)"))
 
         formats = []
         for i, f in enumerate(self.seq(top.get("formats"), "formats")):
@@ -261,7 +287,28 @@ class _Validator:
             err.problems = [ConfigError(m, self.path, ln) for ln, m in sorted(self.problems)]  # type: ignore[attr-defined]
             raise err
         return Project(self.root, self.path, name or "", edition or "", source_language or "en",
-                       languages, documents, tuple(formats), checks)
+                       languages, documents, tuple(formats), checks, snippets)
+
+    def snippet_entry(self, node: yaml.Node, keypath: str) -> Snippet | None:
+        m = self.mapping(node, keypath, ("id", "sources"), ())
+        snippet_id = self.scalar(m.get("id"), f"{keypath}.id")
+        if snippet_id and not all(c.isalnum() or c in "-_" for c in snippet_id):
+            self.fail(m["id"], f"{keypath}.id", "use letters, digits, '-' and '_' only (it names files)")
+        sources = self.source_list(m, keypath)
+        return Snippet(snippet_id, tuple(sources), node.start_mark.line + 1) if snippet_id else None
+
+    def source_list(self, m: dict, keypath: str) -> list[Path]:
+        sources = []
+        for i, s in enumerate(self.seq(m.get("sources"), f"{keypath}.sources")):
+            value = self.scalar(s, f"{keypath}.sources[{i}]")
+            if value:
+                path = self.root / value
+                if not path.is_file():
+                    self.fail(s, f"{keypath}.sources[{i}]", f"source file '{value}' does not exist")
+                sources.append(path)
+        if "sources" in m and not sources and not self.seq(m.get("sources"), ""):
+            self.fail(m["sources"], f"{keypath}.sources", "list at least one source file")
+        return sources
 
     def checks(self, node: yaml.Node) -> CheckSettings:
         m = self.mapping(node, "checks", (), ("glossary", "allow-identical", "localized-urls", "rules"))
@@ -357,16 +404,7 @@ class _Validator:
         kind = self.scalar(m.get("kind"), f"{keypath}.kind")
         if kind and kind not in KINDS:
             self.fail(m["kind"], f"{keypath}.kind", f"unknown kind '{kind}' (known: {', '.join(KINDS)})")
-        sources = []
-        for i, s in enumerate(self.seq(m.get("sources"), f"{keypath}.sources")):
-            value = self.scalar(s, f"{keypath}.sources[{i}]")
-            if value:
-                path = self.root / value
-                if not path.is_file():
-                    self.fail(s, f"{keypath}.sources[{i}]", f"source file '{value}' does not exist")
-                sources.append(path)
-        if "sources" in m and not sources and not self.seq(m.get("sources"), ""):
-            self.fail(m["sources"], f"{keypath}.sources", "list at least one source file")
+        sources = self.source_list(m, keypath)
         if not (doc_id and audience and title and kind):
             return None
         return Document(doc_id, audience, title, kind, tuple(sources), m["title"].start_mark.line + 1,

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from .catalogs import pofiles
 from .catalogs.coverage import CatalogCoverage, Counts, project_coverage
-from .config import Document, Language, Project
+from .config import Document, Language, Project, Snippet
+from .sources import included_snippets
 
 SHIP, DRAFT, WITHHOLD = "ship", "draft", "withhold"
 
@@ -78,9 +79,16 @@ def _decide(project: Project, doc: Document, lang: Language, messages: Counts, w
 
 
 def missing_messages(project: Project, doc: Document, lang: Language) -> list[Missing]:
-    """Untranslated and fuzzy messages of a document in a language, with the line of each in its catalog.
+    """Untranslated and fuzzy messages of a document in a language, with the line of each in its catalog,
+    its included snippets' catalogs too. With no PO file yet, every message is missing, at its line in the
+    template."""
+    out = _missing_in(project, doc, lang)
+    for snippet in included_snippets(project, doc):
+        out += _missing_in(project, snippet, lang)
+    return out
 
-    With no PO file yet, every message is missing, at its line in the template."""
+
+def _missing_in(project: Project, doc: Document | Snippet, lang: Language) -> list[Missing]:
     po_path = project.po_path(doc, lang)
     path = po_path if po_path.exists() else project.pot_path(doc)
     if not path.exists():

@@ -13,19 +13,18 @@ import subprocess
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import gate
+from . import gate, sources
 from .catalogs import extract as extraction
 from .catalogs import merge, pofiles
-from .config import Document, Language, Project
+from .config import Document, Language, Project, Snippet
 from .errors import RenderError
 from .localization import Key, localize
 from .renderers import Job, renderer
 from .segments import Json
-from .sources import SourceFile, cached_source, parse_source
+from .sources import SourceFile
 
 Progress = Callable[[str], None]
 
@@ -34,22 +33,8 @@ def _quiet(_: str) -> None:
     pass
 
 
-def load_sources(project: Project, doc: Document) -> list[SourceFile]:
-    """The parsed master files of a document: unchanged ones from the cache, the others parsed side by side."""
-    cache = project.cache_dir / "sources"
-    files = [cached_source(path, root=project.root, cache_dir=cache) for path in doc.sources]
-    missing = [i for i, f in enumerate(files) if f is None]
-
-    def parse(i: int) -> SourceFile:
-        return parse_source(doc.sources[i], root=project.root, cache_dir=cache)
-
-    if len(missing) == 1:
-        files[missing[0]] = parse(missing[0])
-    elif missing:
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the work is in pandoc processes
-            for i, source in zip(missing, pool.map(parse, missing), strict=True):
-                files[i] = source
-    return files
+def load_sources(project: Project, doc: Document | Snippet) -> list[SourceFile]:
+    return sources.load(project, doc)
 
 
 # --- extract -------------------------------------------------------------------------------------------
@@ -62,8 +47,8 @@ class Written:
     detail: str = ""
 
 
-def extract(project: Project, docs: Iterable[Document], progress: Progress = _quiet) -> list[Written]:
-    """Write each document's POT template (only when its messages changed)."""
+def extract(project: Project, docs: Iterable[Document | Snippet], progress: Progress = _quiet) -> list[Written]:
+    """Write each document's (and snippet's) POT template, only when its messages changed."""
     results = []
     for doc in docs:
         text, count = extraction.template(project, doc, load_sources(project, doc))
@@ -77,9 +62,9 @@ def extract(project: Project, docs: Iterable[Document], progress: Progress = _qu
 # --- update --------------------------------------------------------------------------------------------
 
 
-def update(project: Project, docs: Iterable[Document], langs: Iterable[Language],
+def update(project: Project, docs: Iterable[Document | Snippet], langs: Iterable[Language],
            progress: Progress = _quiet) -> list[Written]:
-    """Extract, then create or merge every language's PO file of each document."""
+    """Extract, then create or merge every language's PO file of each document (and snippet)."""
     results = []
     langs = [lang for lang in langs if lang.code != project.source_language]
     for doc in docs:
@@ -118,8 +103,8 @@ def localized(project: Project, doc: Document, lang: Language, files: list[Sourc
               draft: bool = False) -> Json:
     """The document in one language, with the metadata every renderer needs (a draft marks what is untranslated)."""
     table = None if lang.code == project.source_language else translations(project.po_path(doc, lang))
-    ast = localize(files, table, mark_untranslated=project.source_language if draft else None,
-                   localized_urls=project.checks.localized_urls.get(lang.code))
+    ast = _localize(project, lang, files, table, draft)
+    _expand_includes(project, lang, ast["blocks"], draft)
     meta = ast["meta"]
     if "title" not in meta:
         meta["title"] = {"t": "MetaString", "c": (table or {}).get((None, doc.title), doc.title)}
@@ -130,6 +115,32 @@ def localized(project: Project, doc: Document, lang: Language, files: list[Sourc
     meta.setdefault("toc-title", {"t": "MetaString", "c": "Contents"})
     meta.setdefault("date", {"t": "MetaString", "c": _date(project)})
     return ast
+
+
+def _localize(project: Project, lang: Language, files: list[SourceFile], table: dict[Key, str] | None,
+              draft: bool) -> Json:
+    return localize(files, table, mark_untranslated=project.source_language if draft else None,
+                    localized_urls=project.checks.localized_urls.get(lang.code))
+
+
+def _expand_includes(project: Project, lang: Language, blocks: list[Json], draft: bool,
+                     trail: tuple[str, ...] = ()) -> None:
+    """Put each included snippet, localized with its own catalog, where its ``include`` div stands."""
+    for i, block in enumerate(blocks):
+        if block["t"] != "Div":
+            continue
+        snippet_id = sources.include_target(block)
+        if snippet_id is None:
+            _expand_includes(project, lang, block["c"][1], draft, trail)
+            continue
+        snippet = project.snippet(snippet_id)
+        if snippet is None or snippet_id in trail:
+            raise RenderError(f"cannot include snippet '{snippet_id}'", project.config_path)
+        table = None if lang.code == project.source_language else translations(project.po_path(snippet, lang))
+        inner = _localize(project, lang, load_sources(project, snippet), table, draft)["blocks"]
+        _expand_includes(project, lang, inner, draft, (*trail, snippet_id))
+        attr = block["c"][0]
+        blocks[i] = {"t": "Div", "c": [[attr[0], [*attr[1], "snippet", f"snippet-{snippet_id}"], []], inner]}
 
 
 # --- build ---------------------------------------------------------------------------------------------
@@ -237,6 +248,8 @@ def _characters(node: object, into: set[str]) -> None:
 def _find_text(job: Job, needle: str) -> tuple[Path | str, int | None]:
     """Where some text comes from: the language's catalog, else a source file."""
     candidates = [job.project.po_path(job.document, job.language), *job.document.sources]
+    for snippet in sources.included_snippets(job.project, job.document):
+        candidates += [job.project.po_path(snippet, job.language), *snippet.sources]
     for path in candidates:
         try:
             for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

@@ -19,6 +19,7 @@ JSON schema, version 1 (``"schema": 1``; fields may be added in later versions, 
           "document": "guide" | null,     # project document id; null for free-standing files
           "audience": "Parents" | null,
           "missing": false,               # true: no PO file yet, every template message untranslated
+          "snippets": ["translations/get-help/fr.po"],  # shared snippets included: their messages are counted here
           "messages": COUNTS,
           "words": COUNTS                 # source words (words of the msgids)
         }
@@ -97,7 +98,8 @@ def to_json(report: Report) -> dict[str, Any]:
     return {
         "schema": SCHEMA_VERSION,
         "catalogs": [{"path": c.path, "language": c.language, "document": c.document, "audience": c.audience,
-                      "missing": c.missing, "messages": _counts_json(c.messages), "words": _counts_json(c.words)}
+                      "missing": c.missing, "snippets": list(c.snippets),
+                      "messages": _counts_json(c.messages), "words": _counts_json(c.words)}
                      for c in report.catalogs],
         "languages": {k: _pair(v) for k, v in report.by_language().items()},
         "documents": {k: _pair(v) for k, v in report.by_document().items()},

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import pandoc
+from .config import Document, Project, Snippet
 from .errors import SourceError
 from .segments import Json, Segment, segments, words_of
 
 #: Bumped whenever the cached form or the way units are made changes.
-CACHE_FORMAT = "6"
+CACHE_FORMAT = "7"
 
 _RULE = re.compile(r"^-{3,}$", re.MULTILINE)
 _NOTE_REF = re.compile(r"(?<!\\)\[\^(\d+)\]")
@@ -51,9 +52,11 @@ class SourceFile:
     Extraction needs only the units, so the AST stays on disk (in the cache) until :meth:`fresh_doc`.
     """
 
-    def __init__(self, path: str, units: list[Unit], doc_text: str | None = None, doc_file: Path | None = None):
+    def __init__(self, path: str, units: list[Unit], doc_text: str | None = None, doc_file: Path | None = None,
+                 includes: list[tuple[str, int]] | None = None):
         self.path = path  #: relative to the project root, as written in references
         self.units = units
+        self.includes = includes or []  #: the snippets it includes (``::: {include=id}``), with their lines
         self._doc_text = doc_text
         self._doc_file = doc_file
 
@@ -82,10 +85,12 @@ def cached_source(path: Path, *, root: Path, cache_dir: Path | None) -> SourceFi
     rel, data, _ = _read(path, root)
     units_file, doc_file = _cache_files(cache_dir, rel, data)
     try:
-        units = [Unit(*u) for u in json.loads(units_file.read_text(encoding="utf-8"))]
-    except (OSError, ValueError, TypeError):
+        blob = json.loads(units_file.read_text(encoding="utf-8"))
+        units = [Unit(*u) for u in blob["units"]]
+        includes = [(i, n) for i, n in blob["includes"]]
+    except (OSError, ValueError, TypeError, KeyError):
         return None  # missing or damaged: parsed again
-    return SourceFile(rel, units, doc_file=doc_file) if doc_file.exists() else None
+    return SourceFile(rel, units, doc_file=doc_file, includes=includes) if doc_file.exists() else None
 
 
 def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> SourceFile:
@@ -95,11 +100,43 @@ def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> So
     with _gc_paused():
         doc = json.loads(doc_text)
     units = make_units(doc, text)
+    includes = includes_of(doc, text)
     if cache_dir is not None:
         units_file, doc_file = _cache_files(cache_dir, rel, data)
         _write(doc_file, doc_text)  # the AST first: units without their AST are never taken as a cache hit
-        _write(units_file, json.dumps([[u.msgid, u.context, u.comment, u.line] for u in units], ensure_ascii=False))
-    return SourceFile(rel, units, doc_text=doc_text)
+        blob = {"units": [[u.msgid, u.context, u.comment, u.line] for u in units], "includes": includes}
+        _write(units_file, json.dumps(blob, ensure_ascii=False))
+    return SourceFile(rel, units, doc_text=doc_text, includes=includes)
+
+
+def includes_of(doc: Json, text: str) -> list[tuple[str, int]]:
+    """The snippets a file includes, in order, each with the line of its ``include`` attribute."""
+    found: list[tuple[str, int]] = []
+    lines = text.splitlines()
+
+    def visit(blocks: list[Json]) -> None:
+        for block in blocks:
+            if block["t"] == "Div":
+                snippet = include_target(block)
+                if snippet:
+                    line = next((n for n, t in enumerate(lines, 1) if f"include={snippet}" in t.replace('"', "")), 0)
+                    found.append((snippet, line))
+                visit(block["c"][1])
+            elif block["t"] in ("BlockQuote",):
+                visit(block["c"])
+            elif block["t"] in ("BulletList", "OrderedList"):
+                for item in block["c"] if block["t"] == "BulletList" else block["c"][1]:
+                    visit(item)
+
+    visit(doc.get("blocks", []))
+    return found
+
+
+def include_target(block: Json) -> str | None:
+    """The snippet id of an ``include`` div, or None."""
+    if block.get("t") != "Div":
+        return None
+    return next((v for k, v in block["c"][0][2] if k == "include"), None)
 
 
 def _read(path: Path, root: Path) -> tuple[str, bytes, str]:
@@ -117,6 +154,50 @@ def _read(path: Path, root: Path) -> tuple[str, bytes, str]:
 def _cache_files(cache_dir: Path, rel: str, data: bytes) -> tuple[Path, Path]:
     key = hashlib.sha256(f"{CACHE_FORMAT}\0{pandoc.version()}\0{rel}\0".encode() + data).hexdigest()
     return cache_dir / f"{key}.units.json", cache_dir / f"{key}.ast.json"
+
+
+def load(project: Project, doc: Document | Snippet) -> list[SourceFile]:
+    """The parsed master files of a document or snippet: unchanged ones from the cache, the others parsed
+    side by side. An include of an unknown snippet is an error at its line."""
+    cache = project.cache_dir / "sources"
+    files = [cached_source(path, root=project.root, cache_dir=cache) for path in doc.sources]
+    missing = [i for i, f in enumerate(files) if f is None]
+
+    def parse(i: int) -> SourceFile:
+        return parse_source(doc.sources[i], root=project.root, cache_dir=cache)
+
+    if len(missing) == 1:
+        files[missing[0]] = parse(missing[0])
+    elif missing:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the work is in pandoc processes
+            for i, source in zip(missing, pool.map(parse, missing), strict=True):
+                files[i] = source
+    for source in files:
+        for snippet_id, line in source.includes:
+            if project.snippet(snippet_id) is None:
+                known = ", ".join(s.id for s in project.snippets) or "none configured"
+                raise SourceError(f"include of unknown snippet '{snippet_id}' (snippets: {known})", source.path, line)
+    return files  # type: ignore[return-value]
+
+
+def included_snippets(project: Project, doc: Document | Snippet) -> list[Snippet]:
+    """The snippets a document includes, directly or through other snippets, in order of first inclusion."""
+    found: list[Snippet] = []
+
+    def visit(item: Document | Snippet, trail: tuple[str, ...]) -> None:
+        for source in load(project, item):
+            for snippet_id, line in source.includes:
+                snippet = project.snippet(snippet_id)
+                assert snippet is not None  # load() checked it
+                if snippet_id in trail:
+                    raise SourceError(f"snippet '{snippet_id}' includes itself (through {' → '.join(trail)})",
+                                      source.path, line)
+                if snippet not in found:
+                    found.append(snippet)
+                visit(snippet, (*trail, snippet_id))
+
+    visit(doc, (doc.id,))
+    return found
 
 
 def _write(path: Path, text: str) -> None:

@@ -477,7 +477,7 @@ def test_json_schema():
     assert list(data) == ["schema", "catalogs", "languages", "documents", "audiences", "total"]
     first = data["catalogs"][0]
     assert first == {"path": "t/guide/fr.po", "language": "fr", "document": "guide", "audience": "Parents",
-                     "missing": False,
+                     "missing": False, "snippets": [],
                      "messages": {"translated": 4, "fuzzy": 1, "untranslated": 1, "total": 6, "percent": 66.66},
                      "words": {"translated": 40, "fuzzy": 5, "untranslated": 5, "total": 50, "percent": 80.0}}
     assert data["catalogs"][3]["missing"] is True

@@ -35,7 +35,7 @@ import os
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +114,7 @@ class CatalogCoverage:
     messages: Counts
     words: Counts  #: source words (the words of the msgid) in each state
     missing: bool = False  #: no PO file yet: every message of the template counts as untranslated
+    snippets: tuple[str, ...] = ()  #: catalogs of the shared snippets the document includes, counted in it
 
 
 @dataclass
@@ -728,25 +729,40 @@ def project_coverage(project: Project, cache: CoverageCache | None = None) -> li
 
     A language without a PO file for a document counts every message of the document's template as
     untranslated (``missing=True``); a document without a template is an error (run ``cop-docs extract``).
+    The messages of the shared snippets a document includes count in that document (and so in every
+    document that includes them).
     """
+    from ..sources import included_snippets  # reading the masters' include lists; not needed for free files
+
     jobs: list[tuple[Path, Any, Any, bool]] = []
+    includes = {doc.id: included_snippets(project, doc) for doc in project.documents}
+    catalogs = [*project.documents, *{s.id: s for found in includes.values() for s in found}.values()]
     for lang in project.target_languages:
-        for doc in project.documents:
+        for doc in catalogs:
             po = project.po_path(doc, lang)
             if po.is_file():
                 jobs.append((po, doc, lang, False))
             else:
                 pot = project.pot_path(doc)
                 if not pot.is_file():
-                    raise CatalogError(f"document '{doc.id}' has no template yet: run cop-docs extract", pot)
+                    raise CatalogError(f"'{doc.id}' has no template yet: run cop-docs extract", pot)
                 jobs.append((pot, doc, lang, True))
     counted = count_many([job[0] for job in jobs], cache)
-    out = []
+    rows: dict[tuple[str, str], CatalogCoverage] = {}
     for (path, doc, lang, missing), stats in zip(jobs, counted, strict=True):
         shown = project.po_path(doc, lang) if missing else path
         try:
             shown_path = shown.relative_to(project.root).as_posix()
         except ValueError:
             shown_path = os.fspath(shown)
-        out.append(_coverage(stats, shown_path, doc.id, doc.audience, lang.code, missing))
+        rows[(doc.id, lang.code)] = _coverage(stats, shown_path, doc.id, getattr(doc, "audience", None), lang.code, missing)
+    out = []
+    for lang in project.target_languages:
+        for doc in project.documents:
+            row = rows[(doc.id, lang.code)]
+            parts = [rows[(s.id, lang.code)] for s in includes[doc.id]]
+            if parts:
+                row = replace(row, messages=sum((p.messages for p in parts), row.messages),
+                              words=sum((p.words for p in parts), row.words), snippets=tuple(p.path for p in parts))
+            out.append(row)
     return out

@@ -11,7 +11,7 @@ import json
 
 import polib
 
-from ..config import Document, Project
+from ..config import Document, Project, Snippet
 from ..sources import SourceFile, Unit
 from . import pofiles
 
@@ -19,17 +19,20 @@ TITLE_COMMENT = "document title"
 AUDIENCE_COMMENT = "audience, named on the cover"
 
 
-def units_of(project: Project, doc: Document, files: list[SourceFile]) -> list[tuple[str, Unit]]:
-    """Every unit of a document with the file it comes from; its title and audience from the project file first."""
+def units_of(project: Project, doc: Document | Snippet, files: list[SourceFile]) -> list[tuple[str, Unit]]:
+    """Every unit of a document (or snippet) with the file it comes from; a document's title and audience
+    from the project file first."""
     config = project.config_path.name
-    units = [(config, Unit(doc.title, None, TITLE_COMMENT, doc.line)),
-             (config, Unit(doc.audience, None, AUDIENCE_COMMENT, doc.audience_line))]
+    units = []
+    if isinstance(doc, Document):
+        units = [(config, Unit(doc.title, None, TITLE_COMMENT, doc.line)),
+                 (config, Unit(doc.audience, None, AUDIENCE_COMMENT, doc.audience_line))]
     for source in files:
         units += [(source.path, unit) for unit in source.units]
     return units
 
 
-def template(project: Project, doc: Document, files: list[SourceFile]) -> tuple[str, int]:
+def template(project: Project, doc: Document | Snippet, files: list[SourceFile]) -> tuple[str, int]:
     """The text of a document's POT, and its number of messages.
 
     Long msgids wrapped in earlier runs are kept in ``build/.cache/templates/<document>.json``.
@@ -78,7 +81,7 @@ def entries(units: list[tuple[str, Unit]]) -> list[pofiles.TemplateEntry]:
     return list(merged.values())
 
 
-def project_header(project: Project, doc: Document) -> dict[str, str]:
+def project_header(project: Project, doc: Document | Snippet) -> dict[str, str]:
     return header(f"{project.name} {project.edition} {doc.id}".strip())
 
 

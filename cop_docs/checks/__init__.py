@@ -153,8 +153,8 @@ def check_project(project: Project, langs: Iterable[Language | str] | None = Non
         glossary.shown = _relative(project, settings.glossary)
     languages = [project.language(x) if isinstance(x, str) else x for x in langs] if langs is not None \
         else project.target_languages
-    documents = [project.document(x) if isinstance(x, str) else x for x in docs] if docs is not None \
-        else project.documents
+    documents = [project.catalog(x) if isinstance(x, str) else x for x in docs] if docs is not None \
+        else project.catalogs
     jobs = [(project.po_path(doc, lang), lang) for doc in documents for lang in languages
             if lang.code != project.source_language and project.po_path(doc, lang).is_file()]
 
