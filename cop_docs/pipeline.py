@@ -105,6 +105,7 @@ def localized(project: Project, doc: Document, lang: Language, files: list[Sourc
     table = None if lang.code == project.source_language else translations(project.po_path(doc, lang))
     ast = _localize(project, lang, files, table, draft)
     _expand_includes(project, lang, ast["blocks"], draft)
+    ast["blocks"] = _for_document(ast["blocks"], doc)
     meta = ast["meta"]
     if "title" not in meta:
         meta["title"] = {"t": "MetaString", "c": (table or {}).get((None, doc.title), doc.title)}
@@ -121,6 +122,23 @@ def _localize(project: Project, lang: Language, files: list[SourceFile], table: 
               draft: bool) -> Json:
     return localize(files, table, mark_untranslated=project.source_language if draft else None,
                     localized_urls=project.checks.localized_urls.get(lang.code))
+
+
+def _for_document(blocks: list[Json], doc: Document) -> list[Json]:
+    """Keep the blocks meant for this document: a div with ``only="<ids or kinds>"`` stays only in the
+    documents it names (by id or by kind), so one snippet can carry a version for each audience."""
+    kept = []
+    for block in blocks:
+        if block["t"] == "Div":
+            attr, inner = block["c"]
+            only = next((v for k, v in attr[2] if k == "only"), None)
+            if only is not None and not {doc.id, doc.kind} & set(only.split()):
+                continue
+            block = {"t": "Div", "c": [attr, _for_document(inner, doc)]}
+        elif block["t"] == "BlockQuote":
+            block = {"t": "BlockQuote", "c": _for_document(block["c"], doc)}
+        kept.append(block)
+    return kept
 
 
 def _expand_includes(project: Project, lang: Language, blocks: list[Json], draft: bool,

@@ -68,3 +68,17 @@ def test_unknown_or_circular_include_is_an_error_at_its_line(shared: Path) -> No
     snippet.write_text(snippet.read_text() + "\n::: {include=get-help}\n:::\n")
     result = run_cli("-C", str(shared), "coverage")
     assert result.returncode == 2 and "snippet 'get-help' includes itself" in result.stderr
+
+
+def test_conditional_blocks_follow_the_document(shared: Path) -> None:
+    snippet = shared / "sources/shared/get-help.md"
+    snippet.write_text(snippet.read_text() + '\n::: {only="workbook"}\nAsk a teacher at school.\n:::\n\n'
+                       '::: {only="guide"}\nCall the parents helpline.\n:::\n')
+    assert run_cli("-C", str(shared), "extract").returncode == 0
+    pot = (shared / "translations/get-help/get-help.pot").read_text(encoding="utf-8")
+    assert "Ask a teacher at school." in pot and "Call the parents helpline." in pot  # one catalog, every version
+    assert run_cli("-C", str(shared), "build", "--lang", "en", "--format", "pdf").returncode == 0
+    guide = " ".join(pdf_text(shared / "build/en/guide.en.pdf").split())
+    workbook = " ".join(pdf_text(shared / "build/en/workbook.en.pdf").split())
+    assert "Call the parents helpline." in guide and "Ask a teacher at school." not in guide
+    assert "Ask a teacher at school." in workbook and "Call the parents helpline." not in workbook
