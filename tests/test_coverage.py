@@ -612,7 +612,8 @@ def test_project_coverage_equals_msgfmt_on_the_sample_project():
     assert len(rows) == len(sample.documents) * len(sample.target_languages)
     for row in rows:
         assert not row.missing
-        assert msgfmt(sample.root / row.path) == row.messages.as_tuple(), row.path
+        expected = [msgfmt(sample.root / path) for path in (row.path, *row.snippets)]  # included snippets count too
+        assert tuple(map(sum, zip(*expected))) == row.messages.as_tuple(), row.path
 
 
 def test_project_without_template(project):
