@@ -87,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
                        description="Apply each language's translations (fuzzy and untranslated messages fall back to "
                                    "the source) and render PDF (WeasyPrint) and EPUB (pandoc) into build/<lang>/.")
     selection(p, formats=True)
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="build in N processes (default: one per core)")
     p.set_defaults(func=_build)
 
     p = sub.add_parser("md2pot", parents=[common], help="extract one Markdown file into a POT",
@@ -176,7 +178,7 @@ def _build(args: argparse.Namespace) -> int:
     project = _project(args)
     docs, langs = _select(project, args)
     formats = args.format or project.formats
-    pipeline.build(project, docs, langs, formats, progress=print)
+    pipeline.build(project, docs, langs, formats, progress=print, jobs=args.jobs)
     return 0
 
 

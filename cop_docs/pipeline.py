@@ -7,12 +7,14 @@ errors (:class:`CopDocsError`) carry file and line; this module never prints, it
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import posixpath
 import subprocess
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,29 +167,51 @@ def _expand_includes(project: Project, lang: Language, blocks: list[Json], draft
 
 
 def build(project: Project, docs: Iterable[Document], langs: Iterable[Language], formats: Iterable[str],
-          progress: Progress = _quiet) -> list[Path]:
+          progress: Progress = _quiet, jobs: int | None = None) -> list[Path]:
     """Render every requested language × document × format into ``build/<lang>/``, as the release gate
-    decides: withheld outputs are not built, drafts carry a draft mark."""
+    decides: withheld outputs are not built, drafts carry a draft mark. A renderer uses one core, so
+    language × document pairs are spread over ``jobs`` processes (default: one per core)."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(project)))
-    outputs = []
-    langs = list(langs)
     formats = list(formats)
-    decisions = gate.decide(project)
+    langs = list(langs)
+    decisions = gate.decide(project)  # reads every source and catalog once, so workers find them cached
+    work = []
     for doc in docs:
-        files = load_sources(project, doc)
         for lang in langs:
             decision = gate.status_of(decisions, doc, lang)
             if decision.status == gate.WITHHOLD:
                 progress(f"withheld {doc.id} ({lang.code}): {decision.reason}")
-                continue
-            draft = decision.status == gate.DRAFT
-            job = Job(project, doc, lang, localized(project, doc, lang, files, draft=draft), draft=draft)
-            preflight(job)
-            for fmt in formats:
-                path = renderer(fmt).render(job)
+            else:
+                work.append((doc.id, lang.code, decision.status == gate.DRAFT))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(work)))
+    outputs: list[Path] = []
+    if jobs == 1:
+        for doc_id, code, draft in work:
+            for path in build_one(project, doc_id, code, draft, formats):
                 outputs.append(path)
                 progress(f"built {_rel(project, path)}")
-    return outputs
+        return outputs
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending = [pool.submit(_build_in_worker, project.config_path, *item, formats) for item in work]
+        for future in as_completed(pending):
+            for path in future.result():
+                outputs.append(path)
+                progress(f"built {_rel(project, path)}")
+    return sorted(outputs)
+
+
+def build_one(project: Project, doc_id: str, lang_code: str, draft: bool, formats: list[str]) -> list[Path]:
+    """Every format of one document in one language."""
+    doc, lang = project.document(doc_id), project.language(lang_code)
+    job = Job(project, doc, lang, localized(project, doc, lang, load_sources(project, doc), draft=draft), draft=draft)
+    preflight(job)
+    return [renderer(fmt).render(job) for fmt in formats]
+
+
+def _build_in_worker(config_path: Path, doc_id: str, lang_code: str, draft: bool, formats: list[str]) -> list[Path]:
+    from . import config
+
+    return build_one(config.load(config_path), doc_id, lang_code, draft, formats)
 
 
 def preflight(job: Job) -> None:

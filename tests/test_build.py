@@ -182,3 +182,19 @@ def test_bad_image_is_an_error_with_its_line(basic: Path, image: str, message: s
     result = run_cli("-C", str(basic), "build", "--lang", "en", "--format", "pdf")
     assert result.returncode == 2
     assert f"sources/sample.md:{line}: {message}" in result.stderr
+
+
+def test_parallel_build_gives_the_same_files_and_the_same_errors(built: Path, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(built, root)
+    serial = {p.relative_to(root): p.read_bytes() for p in (root / "build").rglob("*.pdf")}
+    result = run_cli("-C", str(root), "build", "--format", "pdf", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    assert {p.relative_to(root): p.read_bytes() for p in (root / "build").rglob("*.pdf")} == serial
+    po = root / "translations/sample/ar.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("غرفة النوم", "غرفة النوم 𓀀"), encoding="utf-8")
+    result = run_cli("-C", str(root), "build", "--format", "pdf", "--jobs", "2")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "translations/sample/ar.po:" in result.stderr and "U+13000" in result.stderr
