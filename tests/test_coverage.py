@@ -613,7 +613,7 @@ def test_project_coverage_equals_msgfmt_on_the_sample_project():
     for row in rows:
         assert not row.missing
         expected = [msgfmt(sample.root / path) for path in (row.path, *row.snippets)]  # included snippets count too
-        assert tuple(map(sum, zip(*expected))) == row.messages.as_tuple(), row.path
+        assert tuple(map(sum, zip(*expected, strict=True))) == row.messages.as_tuple(), row.path
 
 
 def test_project_without_template(project):
