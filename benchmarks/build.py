@@ -36,6 +36,7 @@ from weasyprint import CSS, HTML
 from cop_docs import config, pipeline
 from cop_docs import pandoc as cop_pandoc
 from cop_docs.renderers import Job, epub, pdf, theme
+from cop_docs.renderers.pdf import PDF_VARIANT
 from cop_docs.renderers.resources import THEMES
 
 REPEAT = 3
@@ -66,7 +67,7 @@ def copy_project(source: Path, into: Path) -> Path:
 
 
 def build_all(project: config.Project) -> list[Path]:
-    return pipeline.build(project, project.documents, project.languages, project.formats)
+    return pipeline.build(project, project.documents, project.languages, project.formats, jobs=1)  # the floor is one process
 
 
 def floor_calls(project: config.Project, out: Path) -> list[EngineCall]:
@@ -110,7 +111,8 @@ def run_floor(calls: list[EngineCall], root: Path) -> dict[str, float]:
                            capture_output=True, check=True)
         elif call.kind == "pdf":
             HTML(string=call.text, base_url=str(root) + "/").write_pdf(
-                str(call.output), stylesheets=[CSS(string=call.css, base_url=str(THEMES) + "/")])
+                str(call.output), stylesheets=[CSS(string=call.css, base_url=str(THEMES) + "/")],
+                pdf_variant=PDF_VARIANT)  # the same tagged PDF the pipeline writes
         else:
             subprocess.run([exe, "-f", "json", "-t", "epub3", *call.args, "-o", str(call.output)],
                            input=call.text.encode(), capture_output=True, check=True, cwd=root)

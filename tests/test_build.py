@@ -198,3 +198,14 @@ def test_parallel_build_gives_the_same_files_and_the_same_errors(built: Path, tm
     result = run_cli("-C", str(root), "build", "--format", "pdf", "--jobs", "2")
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "translations/sample/ar.po:" in result.stderr and "U+13000" in result.stderr
+
+
+@pytest.mark.parametrize("lang, heading", [("fr", "Parler avec les enfants"), ("ar", "التحدث مع الأطفال"),
+                                           ("zh-Hans", "与孩子交谈")])
+def test_pdfs_are_tagged_with_bookmarks_for_headings(built: Path, lang: str, heading: str) -> None:
+    reader = PdfReader(output(built, lang, "pdf"))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]  # the title bar shows the title, not the file name
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert heading in titles

@@ -30,6 +30,10 @@ def page_html(job: Job) -> str:
     return pandoc.write_html(job.doc, template=theme.PAGE_TEMPLATE, variables=variables)
 
 
+#: Tagged PDF for assistive technology: structure tree, /Lang, marked content, the title shown in the title bar.
+PDF_VARIANT = "pdf/ua-1"
+
+
 class PdfRenderer(Renderer):
     name = "pdf"
     extension = ".pdf"
@@ -39,5 +43,5 @@ class PdfRenderer(Renderer):
         fetcher = ConfinedFetcher([root / "sources", THEMES])
         html = HTML(string=page_html(job), base_url=str(root) + "/", url_fetcher=fetcher)
         stylesheet = CSS(string=theme.print_css(job.language, job.draft), url_fetcher=fetcher, base_url=str(THEMES) + "/")
-        html.write_pdf(str(target), stylesheets=[stylesheet])
+        html.write_pdf(str(target), stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
         self.refused = fetcher.refused
