@@ -281,11 +281,7 @@ class _Validator:
         checks = self.checks(top["checks"]) if "checks" in top else CheckSettings()
 
         if self.problems:
-            line, message = sorted(self.problems)[0]
-            more = f" (and {len(self.problems) - 1} more problems)" if len(self.problems) > 1 else ""
-            err = ConfigError(message + more, self.path, line)
-            err.problems = [ConfigError(m, self.path, ln) for ln, m in sorted(self.problems)]  # type: ignore[attr-defined]
-            raise err
+            raise ConfigError.collected(self.path, self.problems)
         return Project(self.root, self.path, name or "", edition or "", source_language or "en",
                        languages, documents, tuple(formats), checks, snippets)
 

@@ -30,7 +30,16 @@ class CopDocsError(Exception):
 
 
 class ConfigError(CopDocsError):
-    """The project file is invalid."""
+    """The project file (or a file it names, such as the glossary) is invalid."""
+
+    @classmethod
+    def collected(cls, path: str | Path, problems: list[tuple[int, str]]) -> ConfigError:
+        """One error for several (line, message) problems: the first, with every one in ``problems``."""
+        line, message = sorted(problems)[0]
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        err = cls(message + more, path, line)
+        err.problems = [cls(m, path, n) for n, m in sorted(problems)]
+        return err
 
 
 class SourceError(CopDocsError):

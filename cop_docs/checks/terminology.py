@@ -198,11 +198,7 @@ class _Reader:
                 if term:
                     terms.append(term)
         if self.problems:
-            line, message = sorted(self.problems)[0]
-            more = f" (and {len(self.problems) - 1} more problems)" if len(self.problems) > 1 else ""
-            err = ConfigError(message + more, self.path, line)
-            err.problems = [ConfigError(m, self.path, ln) for ln, m in sorted(self.problems)]  # type: ignore[attr-defined]
-            raise err
+            raise ConfigError.collected(self.path, self.problems)
         return Glossary(tuple(terms), self.path, self.path.name)
 
     def text(self, node: yaml.Node, where: str) -> str | None:
