@@ -46,8 +46,12 @@ class Decision:
         return self.below_threshold and self.language.release.required
 
 
-def decide(project: Project, coverage: list[CatalogCoverage] | None = None) -> list[Decision]:
-    """The decision for every document × language of the project, in the project file's order."""
+def decide(project: Project, coverage: list[CatalogCoverage] | None = None, *,
+           list_missing: bool = True) -> list[Decision]:
+    """The decision for every document × language of the project, in the project file's order.
+
+    ``list_missing=False`` skips reading the catalogs for the missing messages (the build needs only the
+    decisions)."""
     coverage = project_coverage(project) if coverage is None else coverage
     found = {(c.document, c.language): c for c in coverage}
     decisions = []
@@ -59,11 +63,12 @@ def decide(project: Project, coverage: list[CatalogCoverage] | None = None) -> l
             item = found.get((doc.id, lang.code))
             messages = item.messages if item else Counts()
             words = item.words if item else Counts()
-            decisions.append(_decide(project, doc, lang, messages, words))
+            decisions.append(_decide(project, doc, lang, messages, words, list_missing))
     return decisions
 
 
-def _decide(project: Project, doc: Document, lang: Language, messages: Counts, words: Counts) -> Decision:
+def _decide(project: Project, doc: Document, lang: Language, messages: Counts, words: Counts,
+            list_missing: bool) -> Decision:
     policy = lang.release
     shortfalls = []
     if messages.percent < policy.threshold:
@@ -75,7 +80,8 @@ def _decide(project: Project, doc: Document, lang: Language, messages: Counts, w
         return Decision(doc, lang, SHIP, reason, messages, words, False)
     status = policy.below
     reason = "; ".join(shortfalls) + f": policy '{status}'" + (" (required)" if policy.required else "")
-    return Decision(doc, lang, status, reason, messages, words, True, missing_messages(project, doc, lang))
+    missing = missing_messages(project, doc, lang) if list_missing else []
+    return Decision(doc, lang, status, reason, messages, words, True, missing)
 
 
 def missing_messages(project: Project, doc: Document, lang: Language) -> list[Missing]:
