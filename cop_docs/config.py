@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.messages.plurals import get_plural
 
 from .errors import ConfigError
@@ -41,10 +42,23 @@ class Language:
     direction: str
     release: ReleasePolicy
     line: int = 0
+    heading_fonts: tuple[str, ...] = ()  #: families for headings and titles, before the text fonts
 
     @property
     def locale(self) -> Locale:
         return Locale.parse(self.code, sep="-")
+
+    @property
+    def script(self) -> str:
+        """The ISO 15924 script the language is written in (Latn, Arab, Hans, Cyrl…), from CLDR's likely subtags."""
+        if self.locale.script:
+            return self.locale.script
+        likely = get_global("likely_subtags").get(self.locale.language, "").split("_")  # e.g. ar_Arab_EG
+        return likely[1] if len(likely) > 2 else "Latn"
+
+    @property
+    def heading_stack(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.heading_fonts + self.fonts))
 
     @property
     def name(self) -> str:
@@ -341,7 +355,7 @@ class _Validator:
         return CheckSettings(glossary, allow, urls, rules)
 
     def language(self, node: yaml.Node, keypath: str) -> Language | None:
-        m = self.mapping(node, keypath, ("code", "fonts"), ("direction", "release"))
+        m = self.mapping(node, keypath, ("code", "fonts"), ("heading-fonts", "direction", "release"))
         code = self.scalar(m.get("code"), f"{keypath}.code")
         if not code:
             return None
@@ -355,6 +369,8 @@ class _Validator:
         fonts = tuple(self.scalar(f, f"{keypath}.fonts[{i}]") or "" for i, f in enumerate(font_nodes))
         if "fonts" in m and not fonts:
             self.fail(m["fonts"], f"{keypath}.fonts", "name at least one font family")
+        heading_fonts = tuple(self.scalar(f, f"{keypath}.heading-fonts[{i}]") or ""
+                              for i, f in enumerate(self.seq(m.get("heading-fonts"), f"{keypath}.heading-fonts")))
         direction = self.scalar(m.get("direction"), f"{keypath}.direction", locale.text_direction)
         if direction != locale.text_direction:
             self.fail(m["direction"], f"{keypath}.direction",
@@ -388,7 +404,7 @@ class _Validator:
                               "must be a percentage from 0 to 100")
                     words = None
             release = ReleasePolicy(value, below or "draft", required == "true", words)
-        return Language(code, fonts, direction or "ltr", release, node.start_mark.line + 1)
+        return Language(code, fonts, direction or "ltr", release, node.start_mark.line + 1, heading_fonts)
 
     def document(self, node: yaml.Node, keypath: str) -> Document | None:
         m = self.mapping(node, keypath, ("id", "audience", "title", "kind", "sources"), ())
