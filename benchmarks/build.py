@@ -83,7 +83,7 @@ def floor_calls(project: config.Project, out: Path) -> list[EngineCall]:
                 args = ["--standalone", f"--template={theme.PAGE_TEMPLATE}", "--wrap=none", "--section-divs",
                         "--toc", "--toc-depth=2", *(f"--variable={k}:{v}" for k, v in sorted(variables.items()))]
                 calls.append(EngineCall("html", name, args, json.dumps(job.doc)))
-                calls.append(EngineCall("pdf", name, text=pdf.page_html(job), css=theme.print_css(lang),
+                calls.append(EngineCall("pdf", name, text=pdf.page_html(job), css=theme.print_css(lang, doc.kind),
                                         output=out / f"{name}.pdf"))
             if "epub" in project.formats:
                 ast = dict(job.doc)

@@ -6,13 +6,14 @@ file or wait on the network.
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 
 from weasyprint import CSS, HTML
 
 from .. import pandoc
-from . import Job, Renderer, theme
+from . import Job, Renderer, print_markup, theme
 from .resources import THEMES, ConfinedFetcher
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -21,13 +22,19 @@ logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 def page_html(job: Job) -> str:
     """The standalone HTML page that WeasyPrint lays out."""
+    doc = print_markup.for_print(job.doc)
     variables = {
         "edition": job.project.edition,
         "language-name": job.language.name,
+        "kind": job.document.kind,
+        "document-id": job.document.id,
     }
+    cover = print_markup.first_image(doc)
+    if cover:  # pandoc inserts variables as they are: the alt text is a translation, so it is escaped here
+        variables["cover-image"], variables["cover-alt"] = (html.escape(value, quote=True) for value in cover)
     if job.draft:
         variables["draft-mark"] = theme.DRAFT_MARK
-    return pandoc.write_html(job.doc, template=theme.PAGE_TEMPLATE, variables=variables)
+    return pandoc.write_html(doc, template=theme.PAGE_TEMPLATE, variables=variables)
 
 
 #: Tagged PDF for assistive technology: structure tree, /Lang, marked content, the title shown in the title bar.
@@ -42,6 +49,7 @@ class PdfRenderer(Renderer):
         root = job.project.root
         fetcher = ConfinedFetcher([root / "sources", THEMES])
         html = HTML(string=page_html(job), base_url=str(root) + "/", url_fetcher=fetcher)
-        stylesheet = CSS(string=theme.print_css(job.language, job.draft), url_fetcher=fetcher, base_url=str(THEMES) + "/")
+        css = theme.print_css(job.language, job.document.kind, job.draft)
+        stylesheet = CSS(string=css, url_fetcher=fetcher, base_url=str(THEMES) + "/")
         html.write_pdf(str(target), stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
         self.refused = fetcher.refused
