@@ -25,7 +25,7 @@ from .config import Document, Language, Project, Snippet
 from .errors import RenderError
 from .localization import Key, localize
 from .renderers import Job, renderer
-from .segments import Json
+from .segments import Json, stringify
 from .sources import SourceFile
 
 Progress = Callable[[str], None]
@@ -216,7 +216,8 @@ def _build_in_worker(config_path: Path, doc_id: str, lang_code: str, draft: bool
 
 
 def preflight(job: Job) -> None:
-    """Fail before rendering on what the engines would only warn about: a missing image, a missing glyph."""
+    """Fail before rendering on what the engines would only warn about: a missing image or alt text, a missing
+    glyph or font."""
     _check_images(job)
     _check_glyphs(job)
 
@@ -224,12 +225,15 @@ def preflight(job: Job) -> None:
 def _check_images(job: Job) -> None:
     """Every image is a file under sources/ (the renderers would silently leave a hole, or go online)."""
     sources = (job.project.root / "sources").resolve()
-    for url in _image_urls(job.doc):
-        if url.startswith("data:"):
-            continue
+    for url, alt in _images(job.doc):
         path = (job.project.root / url).resolve()
         problem = None
-        if ":" in url.split("/")[0] or url.startswith("/"):
+        if not alt.strip():
+            problem = (f"image '{url}' has no alt text: describe the picture between the brackets, "
+                       "![what it shows](file), for readers who cannot see it")
+        elif url.startswith("data:"):
+            continue
+        elif ":" in url.split("/")[0] or url.startswith("/"):
             problem = f"image '{url}' is not a file of the project: keep images under sources/"
         elif sources not in path.parents:
             problem = f"image '{url}' lies outside sources/"
@@ -240,16 +244,17 @@ def _check_images(job: Job) -> None:
             raise RenderError(problem, where, line)
 
 
-def _image_urls(node: object) -> list[str]:
-    found: list[str] = []
+def _images(node: object) -> list[tuple[str, str]]:
+    """The (URL, alt text) of every image."""
+    found: list[tuple[str, str]] = []
     if isinstance(node, dict):
         if node.get("t") == "Image":
-            found.append(node["c"][2][0])
+            found.append((node["c"][2][0], stringify(node["c"][1])))
         for value in node.values():
-            found += _image_urls(value)
+            found += _images(value)
     elif isinstance(node, list):
         for value in node:
-            found += _image_urls(value)
+            found += _images(value)
     return found
 
 
@@ -259,6 +264,7 @@ def _check_glyphs(job: Job) -> None:
 
     chars = set(job.title) | set(job.language.name) | set(job.project.edition) | set(theme.GENERATED_CHARACTERS)
     _characters(job.doc, chars)
+    fonts.coverage(job.language.heading_fonts)  # a heading font that is not installed is an error, as a text font
     missing = fonts.missing_glyphs(chars, job.language.fonts)
     if missing:
         ch = missing[0]
