@@ -2,7 +2,8 @@
 
 `build` makes every PDF and EPUB; `verify` builds and checks every output; `tests` runs the test suite; `lint`
 checks the code with ruff; `extract` and `update` refresh the POT and PO catalogs after the masters change;
-`coverage`, `check` and `gate` show how complete and how sound the translations are and what may be released.
+`coverage`, `check` and `gate` show how complete and how sound the translations are and what may be released;
+`preview` builds the PDFs and writes contact sheets of their first pages into build/preview/.
 """
 
 import nox
@@ -45,6 +46,15 @@ def verify(session: nox.Session) -> None:
     _install(session, "test")
     session.run("cop-docs", "build")
     session.run("pytest", "tests/test_full_set.py", env={"COP_DOCS_FULL_SET": str(session.invoked_from)})
+
+
+@nox.session(python=PYTHON, default=False)
+def preview(session: nox.Session) -> None:
+    """Build the PDFs, then write a contact sheet of their first pages per language: open build/preview/index.html
+    (pass options through to the preview: nox -s preview -- --lang ar --pages 6)."""
+    _install(session)
+    session.run("cop-docs", "build", "--format", "pdf")
+    session.run("cop-docs", "preview", *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)

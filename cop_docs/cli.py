@@ -133,7 +133,35 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--show", type=int, default=10, metavar="N", help="list at most N missing messages per output")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=_gate)
+
+    p = sub.add_parser("preview", parents=[common], help="contact sheets of the built PDFs, one per language",
+                       description="Render the first pages of every PDF in build/<lang>/ (with poppler's pdftoppm) and "
+                                   "write build/preview/<lang>/index.html, one contact sheet per language, and "
+                                   "build/preview/index.html linking them; with --doc, a sheet shows only those "
+                                   "documents. A PDF that was not built is listed as missing and the command exits "
+                                   "with status 2 (run `cop-docs build` first); one the release gate withholds is "
+                                   "listed as withheld.")
+    selection(p)
+    p.add_argument("--pages", type=_positive, default=4, metavar="N", help="pages per document (default: 4)")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--width", type=_positive, default=None, metavar="PX",
+                      help="thumbnail width in pixels (default: 300)")
+    size.add_argument("--dpi", type=_positive, default=None, metavar="DPI",
+                      help="render at this resolution instead of a fixed width")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="render N PDFs at a time (default: one per core)")
+    p.set_defaults(func=_preview)
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not '{text}'")
+    return value
 
 
 def _project(args: argparse.Namespace):
@@ -259,6 +287,16 @@ def _gate(args: argparse.Namespace) -> int:
             print(f"cop-docs: gate: required language '{d.language.code}' is below its threshold for "
                   f"'{d.document.id}'", file=sys.stderr)
     return 1 if blocked else 0
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from . import preview
+
+    project = _project(args)
+    docs, langs = _select(project, args)
+    preview.preview(project, docs, langs, pages=args.pages, width=args.width or preview.DEFAULT_WIDTH, dpi=args.dpi,
+                    jobs=args.jobs, progress=print)
+    return 0
 
 
 _GATE_HEADINGS = {"ship": "Released", "draft": "Drafts (built with a draft mark)", "withhold": "Withheld (not built)"}

@@ -1,0 +1,287 @@
+"""Contact sheets of the built PDFs, for reviewing the whole document set by eye.
+
+In: the project and the PDFs already built into ``build/<lang>/<document>.<lang>.pdf``. Out, under
+``build/preview/``: the first pages of each PDF as PNG thumbnails (``<lang>/<document>.<lang>-<page>.png``, drawn
+by poppler's ``pdftoppm``), one HTML contact sheet per language (``<lang>/index.html``: the documents in the project
+file's order, grouped by audience, each with its title, page count and thumbnails linking to the PDF at that page)
+and ``index.html`` linking the sheets. The pages are plain HTML5 with no script, written atomically; the same PDFs
+give the same bytes.
+
+A PDF that has not been built is listed on its sheet as missing, and :func:`preview` raises a :class:`RenderError`
+naming each one once every sheet is written; one the release gate withholds is listed as withheld, not an error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from urllib.parse import quote
+
+from PIL import Image
+
+from .catalogs.pofiles import write_atomic
+from .config import Document, Language, Project
+from .errors import RenderError
+
+DEFAULT_PAGES = 4
+DEFAULT_WIDTH = 300  #: thumbnail width in pixels, unless a resolution is asked for
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class Thumbnail:
+    page: int
+    path: Path
+    width: int
+    height: int
+
+
+@dataclass
+class Entry:
+    """One document in one language, as its sheet shows it."""
+
+    document: Document
+    language: Language
+    pdf: Path
+    title: str
+    audience: str
+    status: str = "ok"  #: ok, missing or withheld
+    reason: str = ""
+    pages: int = 0  #: the PDF's page count
+    size: int = 0  #: the PDF's size in bytes
+    thumbnails: list[Thumbnail] = field(default_factory=list)
+
+
+def preview_dir(project: Project) -> Path:
+    return project.build_dir / "preview"
+
+
+def preview(project: Project, docs: Iterable[Document], langs: Iterable[Language], *, pages: int = DEFAULT_PAGES,
+            width: int | None = DEFAULT_WIDTH, dpi: float | None = None, jobs: int | None = None,
+            progress: Progress = _quiet) -> list[Path]:
+    """Render the first ``pages`` pages of each document's PDF in each language (``width`` pixels wide, or at
+    ``dpi``), write the contact sheets and return their paths, the overall index last."""
+    if pages < 1:
+        raise RenderError("the number of pages to show must be at least 1")
+    docs, langs = list(docs), list(langs)
+    entries = [_entry(project, doc, lang) for lang in langs for doc in docs]
+    if any(e.status == "missing" for e in entries):
+        _mark_withheld(project, [e for e in entries if e.status == "missing"])
+    missing = [e for e in entries if e.status == "missing"]
+    if missing and not any(e.status == "ok" for e in entries):
+        others = f", nor any of the other {len(missing) - 1} PDFs asked for" if len(missing) > 1 else ""
+        raise RenderError(f"not built{others}; run `cop-docs build --format pdf` first", missing[0].pdf)
+    root = preview_dir(project)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(entries)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        # list() re-raises the first failure in the project file's order, whichever finished first.
+        list(pool.map(lambda e: _fill(project, e, root / e.language.code, pages, width, dpi), entries))
+    written = []
+    for lang in langs:
+        sheet = root / lang.code / "index.html"
+        mine = [e for e in entries if e.language.code == lang.code]
+        for e in mine:
+            _remove_stale(root / lang.code, e)
+        write_atomic(sheet, sheet_html(project, lang, mine, pages))
+        shown = sum(len(e.thumbnails) for e in mine)
+        progress(f"wrote {_rel(project, sheet)} ({_count(len(mine), 'document')}, {_count(shown, 'page')})")
+        written.append(sheet)
+    index = root / "index.html"
+    write_atomic(index, index_html(project, [lang for lang in project.languages if (root / lang.code / "index.html").exists()]))
+    progress(f"wrote {_rel(project, index)}")
+    written.append(index)
+    if missing:
+        problems = [RenderError(f"not built; run `cop-docs build --lang {e.language.code} --doc {e.document.id} "
+                                f"--format pdf` (listed as missing on its sheet)", e.pdf) for e in missing]
+        error = RenderError(problems[0].message, problems[0].path)
+        error.problems = problems
+        raise error
+    return written
+
+
+def _entry(project: Project, doc: Document, lang: Language) -> Entry:
+    pdf = project.build_dir / lang.code / f"{doc.id}.{lang.code}.pdf"
+    return Entry(doc, lang, pdf, doc.title, doc.audience, "ok" if pdf.is_file() else "missing")
+
+
+def _mark_withheld(project: Project, missing: list[Entry]) -> None:
+    """An output the release gate withholds is not built: that is expected, not a problem."""
+    from . import gate
+    from .catalogs.coverage import CoverageCache, project_coverage
+
+    decisions = gate.decide(project, project_coverage(project, cache=CoverageCache.for_project(project)),
+                            list_missing=False)
+    for e in missing:
+        decision = gate.status_of(decisions, e.document, e.language)
+        if decision.status == gate.WITHHOLD:
+            e.status, e.reason = "withheld", decision.reason
+
+
+def _fill(project: Project, entry: Entry, folder: Path, pages: int, width: int | None, dpi: float | None) -> None:
+    """The entry's title and audience in its language, and its thumbnails if its PDF is there."""
+    from .pipeline import translations
+
+    if entry.language.code != project.source_language:
+        table = translations(project.po_path(entry.document, entry.language))
+        entry.title = table.get((None, entry.title), entry.title)
+        entry.audience = table.get((None, entry.audience), entry.audience)
+    if entry.status == "ok":
+        _render(entry, folder, pages, width, dpi)
+
+
+def _render(entry: Entry, folder: Path, pages: int, width: int | None, dpi: float | None) -> None:
+    info = _pdfinfo(entry.pdf)
+    entry.title = info.get("Title") or entry.title
+    entry.pages = int(info.get("Pages", "0") or 0)
+    entry.size = entry.pdf.stat().st_size
+    folder.mkdir(parents=True, exist_ok=True)
+    scale = ["-r", f"{dpi:g}"] if dpi else ["-scale-to-x", str(width or DEFAULT_WIDTH), "-scale-to-y", "-1"]
+    stem = f"{entry.document.id}.{entry.language.code}"
+    work = Path(tempfile.mkdtemp(prefix=f".{stem}.", suffix=".part", dir=folder))
+    try:
+        _run(["pdftoppm", "-png", *scale, "-f", "1", "-l", str(pages), str(entry.pdf), str(work / "page")], entry.pdf)
+        # pdftoppm pads page numbers to the width of the document's last page number: page-1.png or page-01.png.
+        drawn = sorted((int(m.group(1)), p) for p in work.iterdir() if (m := re.fullmatch(r"page-0*(\d+)\.png", p.name)))
+        for number, path in drawn:
+            target = folder / f"{stem}-{number}.png"
+            os.chmod(path, 0o644)
+            os.replace(path, target)
+            with Image.open(target) as image:
+                entry.thumbnails.append(Thumbnail(number, target, *image.size))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _pdfinfo(pdf: Path) -> dict[str, str]:
+    out = _run(["pdfinfo", "-enc", "UTF-8", str(pdf)], pdf)
+    return {key: value.strip() for key, _, value in (line.partition(":") for line in out.splitlines())}
+
+
+def _run(command: list[str], pdf: Path) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        raise RenderError(f"{command[0]} not found: install poppler-utils (scripts/bootstrap.sh does)") from None
+    if done.returncode != 0:
+        detail = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        raise RenderError(f"not a readable PDF ({command[0]}: {detail}); build it again with `cop-docs build`", pdf)
+    return done.stdout
+
+
+def _remove_stale(folder: Path, entry: Entry) -> None:
+    """Drop thumbnails of pages no longer shown (fewer pages asked for, a shorter or a missing PDF)."""
+    keep = {t.path.name for t in entry.thumbnails}
+    pattern = re.compile(re.escape(f"{entry.document.id}.{entry.language.code}-") + r"\d+\.png")
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if pattern.fullmatch(path.name) and path.name not in keep:
+                path.unlink()
+
+
+# --- HTML ------------------------------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: "Noto Sans", sans-serif; margin: 1.5rem; color: #222; background: #f4f4f4; }
+h1 { margin: 0 0 .25rem; }
+h2 { margin: 2rem 0 .5rem; border-bottom: 1px solid #bbb; }
+h3 { margin: 0 0 .25rem; font-size: 1.1rem; }
+.doc { background: #fff; padding: .75rem 1rem; margin: 0 0 1rem; border: 1px solid #ddd; }
+.meta, .note { margin: 0 0 .5rem; color: #555; font-size: .85rem; }
+.pages { display: flex; flex-wrap: wrap; gap: .75rem; list-style: none; margin: 0; padding: 0; }
+.pages img { display: block; border: 1px solid #999; background: #fff; max-width: 100%; height: auto; }
+.pages .number { display: block; text-align: center; font-size: .8rem; color: #555; }
+.missing { border-color: #b00020; }
+.missing .note { color: #b00020; font-weight: bold; }
+.languages li { margin: .25rem 0; }
+""".strip()
+
+
+def sheet_html(project: Project, lang: Language, entries: list[Entry], pages: int) -> str:
+    """One language's contact sheet: the documents grouped by audience, in the project file's order."""
+    chrome = f'lang="{_e(project.source_language)}" dir="ltr"'
+    shown = "the first page" if pages == 1 else f"the first {pages} pages"
+    out = ["<!DOCTYPE html>", f'<html lang="{_e(lang.code)}" dir="{_e(lang.direction)}">', "<head>",
+           '<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{_e(lang.name)} · {_e(project.name)}</title>", f"<style>\n{_CSS}\n</style>", "</head>", "<body>",
+           "<header>", f'<p {chrome}><a href="../index.html">All languages</a></p>', f"<h1>{_e(lang.name)}</h1>",
+           f'<p {chrome}>{_e(project.name)} {_e(project.edition)} · {_count(len(entries), "document")} · '
+           f"{shown} of each PDF; a page opens the PDF there.</p>", "</header>", "<main>"]
+    # Grouped by the source's audience: two audiences could share a translation.
+    for audience in dict.fromkeys(e.document.audience for e in entries):
+        group = [e for e in entries if e.document.audience == audience]
+        out += ["<section>", f"<h2>{_e(group[0].audience)}</h2>"]
+        for e in group:
+            out += _document_html(e, chrome)
+        out.append("</section>")
+    out += ["</main>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def _document_html(e: Entry, chrome: str) -> list[str]:
+    pdf = f"../../{quote(e.language.code)}/{quote(e.pdf.name)}"
+    anchor = f'id="{_e(e.document.id)}"'
+    if e.status != "ok":
+        note = (f"Withheld by the release policy ({e.reason}): not built." if e.status == "withheld" else
+                f"Missing: build/{e.language.code}/{e.pdf.name} has not been built "
+                f"(cop-docs build --lang {e.language.code} --doc {e.document.id}).")
+        return [f'<article class="doc {e.status}" {anchor}>', f"<h3>{_e(e.title)}</h3>",
+                f'<p class="note" {chrome}>{_e(note)}</p>', "</article>"]
+    meta = f"{e.pdf.name} · {_count(e.pages, 'page')} · {_kilobytes(e.size)}"
+    out = [f'<article class="doc" {anchor}>', f'<h3><a href="{pdf}">{_e(e.title)}</a></h3>',
+           f'<p class="meta" {chrome}>{_e(meta)}</p>', '<ol class="pages">']
+    for t in e.thumbnails:
+        alt = f"{e.title}, page {t.page}"
+        out.append(f'<li><a href="{pdf}#page={t.page}"><img src="{quote(t.path.name)}" width="{t.width}" '
+                   f'height="{t.height}" alt="{_e(alt)}"></a><span class="number">{t.page}</span></li>')
+    out += ["</ol>", "</article>"]
+    return out
+
+
+def index_html(project: Project, langs: list[Language]) -> str:
+    """The overall index: a link to each language's sheet, the language named in its own script."""
+    title = f"{project.name}: previews"
+    out = ["<!DOCTYPE html>", f'<html lang="{_e(project.source_language)}" dir="ltr">', "<head>", '<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">', f"<title>{_e(title)}</title>",
+           f"<style>\n{_CSS}\n</style>", "</head>", "<body>", "<main>", f"<h1>{_e(title)}</h1>",
+           '<ul class="languages">']
+    for lang in langs:
+        out.append(f'<li><a href="{quote(lang.code)}/index.html" hreflang="{_e(lang.code)}" lang="{_e(lang.code)}" '
+                   f'dir="{_e(lang.direction)}">{_e(lang.name)}</a> ({_e(_english(lang))}{_e(lang.code)})</li>')
+    out += ["</ul>", "</main>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _english(lang: Language) -> str:
+    return "" if lang.english_name == lang.name else f"{lang.english_name}, "
+
+
+def _kilobytes(size: int) -> str:
+    return f"{size / 1000:.0f} kB" if size < 1_000_000 else f"{size / 1_000_000:.1f} MB"
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _rel(project: Project, path: Path) -> str:
+    try:
+        return path.relative_to(project.root).as_posix()
+    except ValueError:
+        return str(path)
