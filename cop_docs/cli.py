@@ -89,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     selection(p, formats=True)
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="build in N processes (default: one per core)")
+    p.add_argument("--force", action="store_true", help="rebuild outputs even when their inputs have not changed")
     p.set_defaults(func=_build)
 
     p = sub.add_parser("md2pot", parents=[common], help="extract one Markdown file into a POT",
@@ -133,6 +134,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--show", type=int, default=10, metavar="N", help="list at most N missing messages per output")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=_gate)
+
+    p = sub.add_parser("release", parents=[common], help="from the sources to the release set in build/release/<edition>/",
+                       description="Check that the catalogs are up to date with the sources, run the checks and the "
+                                   "gate, build what the gate allows (only what changed), then write the release: "
+                                   "every file under a descriptive name, manifest.json, SHA256SUMS, download pages "
+                                   "and one zip per language. The last good release stays until a new one is complete.")
+    p.add_argument("--lang", action="append", metavar="L", help="with --shard: only this language (repeatable)")
+    p.add_argument("--shard", action="store_true",
+                   help="stop after the build: write each language's shard (build/<lang>/ with shard.json) for a "
+                        "release gathered with --from-shards")
+    p.add_argument("--from-shards", nargs="+", type=Path, metavar="DIR",
+                   help="gather shards built elsewhere (folders holding shard.json): verify them and write the release")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="build in N processes (default: one per core)")
+    p.set_defaults(func=_release)
+
+    p = sub.add_parser("matrix", parents=[common], help="the release's build matrix as JSON, one entry per language",
+                       description="Print the languages of the project as a GitHub Actions matrix "
+                                   '({"include": [{"lang": ..., "name": ...}]}), so CI shards follow the project file.')
+    p.set_defaults(func=_matrix)
 
     p = sub.add_parser("preview", parents=[common], help="contact sheets of the built PDFs, one per language",
                        description="Render the first pages of every PDF in build/<lang>/ (with poppler's pdftoppm) and "
@@ -201,12 +221,44 @@ def _update(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from . import pipeline
+    from . import console, pipeline
 
     project = _project(args)
     docs, langs = _select(project, args)
     formats = args.format or project.formats
-    pipeline.build(project, docs, langs, formats, progress=print, jobs=args.jobs)
+    with console.BuildDisplay() as display:
+        outcomes = pipeline.build(project, docs, langs, formats, progress=display.log, jobs=args.jobs,
+                                  force=args.force, watcher=display)
+    display.summary(outcomes)
+    return EXIT_USER_ERROR if console.errors(outcomes) else 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from . import console, release
+
+    project = _project(args)
+    if args.from_shards:
+        if args.shard or args.lang:
+            raise CopDocsError("--from-shards gathers every shard given; it takes no --lang or --shard")
+        release.assemble(project, list(args.from_shards), progress=print)
+        return 0
+    langs = [project.language(code) for code in args.lang] if args.lang else None
+    if args.lang and not args.shard:
+        raise CopDocsError("a release has every language; --lang is for --shard")
+    with console.BuildDisplay() as display:
+        _target, outcomes = release.release(project, langs=langs, jobs=args.jobs, progress=display.log, watcher=display,
+                                            shard_only=args.shard)
+    display.summary(outcomes)
+    if console.errors(outcomes):
+        print("cop-docs: error: the release was not written; the last good release is unchanged", file=sys.stderr)
+        return EXIT_USER_ERROR
+    return 0
+
+
+def _matrix(args: argparse.Namespace) -> int:
+    project = _project(args)
+    print(json.dumps({"include": [{"lang": lang.code, "name": lang.name} for lang in project.languages]},
+                     ensure_ascii=False))
     return 0
 
 

@@ -7,6 +7,7 @@ errors (:class:`CopDocsError`) carry file and line; this module never prints, it
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import posixpath
@@ -15,14 +16,14 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import gate, sources
+from . import dependencies, gate, sources
 from .catalogs import extract as extraction
 from .catalogs import merge, pofiles
 from .config import Document, Language, Project, Snippet
-from .errors import RenderError
+from .errors import CopDocsError, RenderError
 from .localization import Key, localize
 from .renderers import Job, renderer
 from .segments import Json, stringify
@@ -57,7 +58,7 @@ def extract(project: Project, docs: Iterable[Document | Snippet], progress: Prog
         path = project.pot_path(doc)
         changed = pofiles.write_template(path, text)
         results.append(Written(path, changed, f"{count} messages"))
-        progress(f"{'wrote' if changed else 'unchanged'} {_rel(project, path)} ({count} messages)")
+        progress(f"{'wrote' if changed else 'unchanged'} {rel(project, path)} ({count} messages)")
     return results
 
 
@@ -82,8 +83,32 @@ def update(project: Project, docs: Iterable[Document | Snippet], langs: Iterable
             detail = f"{len(new.translated_entries())} translated, {fuzzy} fuzzy, {obsolete} obsolete"
             state = "created" if old is None else "updated" if changed else "unchanged"
             results.append(Written(path, changed, detail))
-            progress(f"{state} {_rel(project, path)} ({detail})")
+            progress(f"{state} {rel(project, path)} ({detail})")
     return results
+
+
+def outdated(project: Project, langs: Iterable[Language] | None = None) -> list[Path]:
+    """The catalogs that ``update`` would change: templates whose messages differ from the sources', PO files
+    that are missing or that a merge with their template would change. Nothing is written (a lock-file check)."""
+    stale = []
+    langs = [lang for lang in (langs or project.languages) if lang.code != project.source_language]
+    for doc in project.catalogs:
+        path = project.pot_path(doc)
+        text = extraction.template(project, doc, load_sources(project, doc))[0]
+        try:
+            current = path.read_text(encoding="utf-8")
+        except OSError:
+            current = None
+        if current is None or pofiles.without_creation_date(current) != pofiles.without_creation_date(text):
+            stale.append(path)
+            continue
+        pot = pofiles.read(path)
+        for lang in langs:
+            po = project.po_path(doc, lang)
+            if not po.exists() or pofiles.text_of(merge.merge(pot, pofiles.read(po), lang, project)) != \
+                    po.read_text(encoding="utf-8"):
+                stale.append(po)
+    return stale
 
 
 # --- localize ------------------------------------------------------------------------------------------
@@ -166,53 +191,134 @@ def _expand_includes(project: Project, lang: Language, blocks: list[Json], draft
 # --- build ---------------------------------------------------------------------------------------------
 
 
+@dataclass
+class Outcome:
+    """What became of one document in one language."""
+
+    document: str
+    language: str
+    status: str  #: BUILT, UP_TO_DATE, FAILED or WITHHELD
+    paths: list[Path] = field(default_factory=list)
+    draft: bool = False
+    detail: str = ""  #: why it failed or was withheld
+    seconds: float = 0.0
+
+
+BUILT, UP_TO_DATE, FAILED, WITHHELD = "built", "up to date", "failed", "withheld"
+
+
+class Watcher:
+    """Told how much work a build has and as each document × language finishes (the command line draws
+    progress bars with it)."""
+
+    def planned(self, total: int) -> None:
+        pass
+
+    def finished(self, outcome: Outcome) -> None:
+        pass
+
+
 def build(project: Project, docs: Iterable[Document], langs: Iterable[Language], formats: Iterable[str],
-          progress: Progress = _quiet, jobs: int | None = None) -> list[Path]:
+          progress: Progress = _quiet, jobs: int | None = None, *, force: bool = False,
+          watcher: Watcher | None = None) -> list[Outcome]:
     """Render every requested language × document × format into ``build/<lang>/``, as the release gate
-    decides: withheld outputs are not built, drafts carry a draft mark. A renderer uses one core, so
-    language × document pairs are spread over ``jobs`` processes (default: one per core)."""
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date_epoch(project)))
+    decides: withheld outputs are not built, drafts carry a draft mark. Outputs whose inputs have not changed
+    since they were built are kept (see :mod:`.dependencies`), unless ``force``. A renderer uses one core, so
+    language × document pairs are spread over ``jobs`` processes (default: one per core). A failure in one
+    output is reported in its :class:`Outcome` and does not stop the others."""
+    watcher = watcher or Watcher()
     formats = list(formats)
     langs = list(langs)
     # Reads every source and catalog once, so workers find them cached; the missing messages are the gate's.
     decisions = gate.decide(project, list_missing=False)
-    work = []
+    hashes = dependencies.FileHashes(project.cache_dir / "file-hashes.json")
+    dates = dependencies.commit_dates(project)
+    outcomes: list[Outcome] = []
+    work: list[tuple[Document, Language, bool, dependencies.Key]] = []
     for doc in docs:
         for lang in langs:
             decision = gate.status_of(decisions, doc, lang)
             if decision.status == gate.WITHHOLD:
+                outcomes.append(Outcome(doc.id, lang.code, WITHHELD, detail=decision.reason))
                 progress(f"withheld {doc.id} ({lang.code}): {decision.reason}")
+                continue
+            draft = decision.status == gate.DRAFT
+            key = dependencies.key(project, doc, lang, draft, hashes, dates)
+            paths = {fmt: renderer(fmt).output_path_for(project, doc, lang) for fmt in formats}
+            if not force and dependencies.Stamps(project, doc, lang).up_to_date(paths, key):
+                outcomes.append(Outcome(doc.id, lang.code, UP_TO_DATE, list(paths.values()), draft))
             else:
-                work.append((doc.id, lang.code, decision.status == gate.DRAFT))
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(work)))
-    outputs: list[Path] = []
+                work.append((doc, lang, draft, key))
+    hashes.save()
+    watcher.planned(len(work))
+    for outcome in outcomes:
+        if outcome.status == UP_TO_DATE:
+            progress(f"up to date {', '.join(rel(project, p) for p in outcome.paths)}")
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(work) or 1))
+
+    def finish(doc: Document, lang: Language, draft: bool, key: dependencies.Key, result: tuple[list[Path], str, float]) -> None:
+        paths, error, seconds = result
+        if error:
+            outcome = Outcome(doc.id, lang.code, FAILED, draft=draft, detail=error, seconds=seconds)
+            progress(f"failed {doc.id} ({lang.code}): {error}")
+        else:
+            dependencies.Stamps(project, doc, lang).record(dict(zip(formats, paths, strict=True)), key)
+            outcome = Outcome(doc.id, lang.code, BUILT, paths, draft, seconds=seconds)
+            for path in paths:
+                progress(f"built {rel(project, path)}")
+        outcomes.append(outcome)
+        watcher.finished(outcome)
+
     if jobs == 1:
-        for doc_id, code, draft in work:
-            for path in build_one(project, doc_id, code, draft, formats):
-                outputs.append(path)
-                progress(f"built {_rel(project, path)}")
-        return outputs
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        pending = [pool.submit(_build_in_worker, project.config_path, *item, formats) for item in work]
-        for future in as_completed(pending):
-            for path in future.result():
-                outputs.append(path)
-                progress(f"built {_rel(project, path)}")
-    return sorted(outputs)
+        for doc, lang, draft, key in work:
+            finish(doc, lang, draft, key, _build_guarded(project, doc.id, lang.code, draft, formats, key.epoch))
+    elif work:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        try:
+            pending = {pool.submit(_build_in_worker, project.config_path, doc.id, lang.code, draft, formats, key.epoch):
+                       (doc, lang, draft, key) for doc, lang, draft, key in work}
+            for future in as_completed(pending):
+                finish(*pending[future], future.result())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    rank = {(d.id, lang.code): i for i, (d, lang) in enumerate(itertools.product(project.documents, project.languages))}
+    return sorted(outcomes, key=lambda o: rank[o.document, o.language])
 
 
-def build_one(project: Project, doc_id: str, lang_code: str, draft: bool, formats: list[str]) -> list[Path]:
-    """Every format of one document in one language."""
+def build_one(project: Project, doc_id: str, lang_code: str, draft: bool, formats: list[str],
+              epoch: int | None = None) -> list[Path]:
+    """Every format of one document in one language, dated ``epoch`` (seconds; default: the project's date)."""
     doc, lang = project.document(doc_id), project.language(lang_code)
-    job = Job(project, doc, lang, localized(project, doc, lang, load_sources(project, doc), draft=draft), draft=draft)
-    preflight(job)
-    return [renderer(fmt).render(job) for fmt in formats]
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch if epoch is not None else source_date_epoch(project))
+    try:
+        job = Job(project, doc, lang, localized(project, doc, lang, load_sources(project, doc), draft=draft), draft=draft)
+        preflight(job)
+        return [renderer(fmt).render(job) for fmt in formats]
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def _build_in_worker(config_path: Path, doc_id: str, lang_code: str, draft: bool, formats: list[str]) -> list[Path]:
+def _build_guarded(project: Project, doc_id: str, lang_code: str, draft: bool, formats: list[str],
+                   epoch: int) -> tuple[list[Path], str, float]:
+    """build_one, with a user's error or a full disk turned into a one-line message for its outcome."""
+    start = time.perf_counter()
+    try:
+        return build_one(project, doc_id, lang_code, draft, formats, epoch), "", time.perf_counter() - start
+    except CopDocsError as exc:
+        return [], str(exc), time.perf_counter() - start
+    except OSError as exc:  # a full disk, a read-only build folder: the message names the file
+        return [], f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), time.perf_counter() - start
+
+
+def _build_in_worker(config_path: Path, doc_id: str, lang_code: str, draft: bool, formats: list[str],
+                     epoch: int) -> tuple[list[Path], str, float]:
     from . import config
 
-    return build_one(config.load(config_path), doc_id, lang_code, draft, formats)
+    return _build_guarded(config.load(config_path), doc_id, lang_code, draft, formats, epoch)
 
 
 def preflight(job: Job) -> None:
@@ -303,7 +409,7 @@ def _find_text(job: Job, needle: str) -> tuple[Path | str, int | None]:
         try:
             for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if needle in text:
-                    return _rel(job.project, path), number
+                    return rel(job.project, path), number
         except OSError:
             continue
     return f"{job.document.id} ({job.language.code})", None
@@ -329,7 +435,7 @@ def _date(project: Project) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(source_date_epoch(project)))
 
 
-def _rel(project: Project, path: Path) -> str:
+def rel(project: Project, path: Path) -> str:
     try:
         return path.relative_to(project.root).as_posix()
     except ValueError:

@@ -168,13 +168,18 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def without_creation_date(text: str) -> str:
+    """A template's text without its creation date, which changes on every extraction."""
+    return _CREATION_DATE.sub("", text)
+
+
 def write_template(path: Path, new: str) -> bool:
     """Write a POT's text unless only its creation date would change. Returns whether the file was written."""
     try:
         old = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         old = None
-    if old is not None and _CREATION_DATE.sub("", old) == _CREATION_DATE.sub("", new):
+    if old is not None and without_creation_date(old) == without_creation_date(new):
         return False
     write_atomic(path, new)
     return True

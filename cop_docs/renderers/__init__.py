@@ -39,7 +39,10 @@ class Renderer:
     extension = ""
 
     def output_path(self, job: Job) -> Path:
-        return job.project.build_dir / job.language.code / f"{job.document.id}.{job.language.code}{self.extension}"
+        return self.output_path_for(job.project, job.document, job.language)
+
+    def output_path_for(self, project: Project, document: Document, language: Language) -> Path:
+        return project.build_dir / language.code / f"{document.id}.{language.code}{self.extension}"
 
     def render(self, job: Job) -> Path:
         """Write the output for a job atomically and return its path."""

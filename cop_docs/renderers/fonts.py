@@ -47,6 +47,11 @@ def _installed() -> dict[str, list[tuple[str, FontFile]]]:
     return families
 
 
+def installed_faces(family: str) -> list[tuple[str, FontFile]]:
+    """Every installed face of a family, with its style name (empty for a family that is not installed)."""
+    return _installed().get(family.casefold(), [])
+
+
 def regular_face(family: str) -> FontFile:
     """The regular face of an installed family; a missing family is an error, never a silent substitute."""
     faces = _installed().get(family.casefold())
