@@ -3,7 +3,8 @@
 `build` makes every PDF and EPUB; `verify` builds and checks every output; `tests` runs the test suite; `lint`
 checks the code with ruff; `extract` and `update` refresh the POT and PO catalogs after the masters change;
 `coverage`, `check` and `gate` show how complete and how sound the translations are and what may be released;
-`preview` builds the PDFs and writes contact sheets of their first pages into build/preview/.
+`preview` builds the PDFs and writes contact sheets of their first pages into build/preview/; `release` goes from
+the sources to the published download set in build/release/<edition>/.
 """
 
 import nox
@@ -55,6 +56,14 @@ def preview(session: nox.Session) -> None:
     _install(session)
     session.run("cop-docs", "build", "--format", "pdf")
     session.run("cop-docs", "preview", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def release(session: nox.Session) -> None:
+    """From the sources to build/release/<edition>/: lock check, checks, gate, incremental build, manifest, checksums,
+    download pages, zips (nox -s release -- --shard --lang ar builds one CI shard; -- --from-shards DIR... gathers)."""
+    _install(session)
+    session.run("cop-docs", "release", *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)
