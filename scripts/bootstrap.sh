@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # pango for WeasyPrint; libharfbuzz-subset0 makes font subsetting ~10x faster; Noto fonts for all six scripts;
-# gettext for msgfmt/msgmerge; a Java runtime for EPUBCheck; poppler-utils for pdftotext/pdftoppm in tests.
+# gettext for msgfmt/msgmerge; a Java runtime for EPUBCheck; poppler-utils: pdftoppm draws the e-book covers and the
+# preview thumbnails, pdfinfo counts the pages of a release, pdftotext reads PDFs in the tests.
 PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
   fonts-noto-core fonts-noto-cjk

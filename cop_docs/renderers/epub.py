@@ -1,19 +1,51 @@
-"""EPUB 3: the localized AST → EPUB (pandoc), with the language, direction and a stable identifier.
+"""EPUB 3: the localized AST → an accessible EPUB (pandoc), with a cover, landmarks and, where needed, fonts.
 
-pandoc writes no ``dir`` and no ``page-progression-direction`` unless told, and a random identifier and the
-current date unless given fixed ones: all three come from the job here, and dates from SOURCE_DATE_EPOCH.
+In: a :class:`Job`. Out: an EPUB 3 file that EPUBCheck passes without a warning and that declares conformance
+to EPUB Accessibility 1.1 (WCAG 2.1 AA). pandoc writes the book from the AST with the job's metadata (language,
+direction, a stable identifier, the schema.org accessibility properties) and a cover drawn by :mod:`.cover`;
+dates come from SOURCE_DATE_EPOCH. The file is then finished here, for what pandoc has no option for:
+landmarks named in the document's language, the start of the text among them; chapters titled by their
+heading; the conformance claim; subsets of the fonts of scripts that reading systems may lack
+(:mod:`.epub_fonts`). The same job gives the same bytes.
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
 import uuid
+import xml.etree.ElementTree as ET
+import zipfile
+from html import escape
 from pathlib import Path
 
 from .. import pandoc
-from . import Job, Renderer, theme
+from ..errors import RenderError
+from ..segments import Json, stringify
+from . import Job, Renderer, cover, epub_fonts, theme
 
 _NAMESPACE = uuid.UUID("6f1b0c5e-2f7a-4c43-9a55-0c1c5b8d0e11")
+
+#: What pandoc names the package parts (EPUB 3 writer, pandoc 3).
+_OPF, _NAV, _CSS, _COVER_PAGE, _TITLE_PAGE = ("EPUB/content.opf", "EPUB/nav.xhtml", "EPUB/styles/stylesheet1.css",
+                                             "text/cover.xhtml", "text/title_page.xhtml")
+
+#: Names of the landmarks (cover, title page, start of the text) by language; the table of contents is named by
+#: the document's own ``toc-title``. A language missing here gets English names, marked as English.
+LANDMARKS = {
+    "en": ("Cover", "Title page", "Start of content"),
+    "fr": ("Couverture", "Page de titre", "Début du contenu"),
+    "es": ("Cubierta", "Portada", "Comienzo del contenido"),
+    "ru": ("Обложка", "Титульный лист", "Начало основного текста"),
+    "ar": ("الغلاف", "صفحة العنوان", "بداية المحتوى"),
+    "zh-Hans": ("封面", "书名页", "正文开始"),
+    "zh-Hant": ("封面", "書名頁", "正文開始"),
+}
+
+#: What reading systems draw themselves with the text's font: list markers and numbers.
+_MARKERS = "•◦▪0123456789."
+
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 
 def identifier(job: Job) -> str:
@@ -22,25 +54,184 @@ def identifier(job: Job) -> str:
     return f"urn:uuid:{uuid.uuid5(_NAMESPACE, key)}"
 
 
+def landmark_names(job: Job) -> tuple[str, tuple[str, str, str]]:
+    """The language tag the landmark names are in, and the names (cover, title page, start of the text)."""
+    lang = job.language
+    primary = lang.locale.language
+    for tag in (lang.code, f"{primary}-{lang.script}", primary):
+        if tag in LANDMARKS:
+            return lang.code, LANDMARKS[tag]
+    return "en", LANDMARKS["en"]
+
+
 class EpubRenderer(Renderer):
     name = "epub"
     extension = ".epub"
 
     def write(self, job: Job, target: Path) -> None:
-        doc = dict(job.doc)
-        meta = dict(doc["meta"])
-        meta["identifier"] = {"t": "MetaString", "c": identifier(job)}
-        if job.language.direction == "rtl":
-            meta["page-progression-direction"] = {"t": "MetaString", "c": "rtl"}
-        doc["meta"] = meta
         with tempfile.TemporaryDirectory() as tmp:
             css = Path(tmp) / "style.css"
-            css.write_text(theme.epub_css(job.language, job.draft), encoding="utf-8")
+            css.write_text(theme.epub_css(job.language, job.draft) + _heading_css(job), encoding="utf-8")
+            cover_image = Path(tmp) / "cover.png"
+            cover_image.write_bytes(cover.cover_png(job))
             args = ["--toc", "--toc-depth=2", "--split-level=1", f"--css={css}", "--resource-path=.",
+                    f"--epub-cover-image={cover_image}",
                     f"--template={theme.EPUB_TEMPLATE}", f"--variable=edition:{job.project.edition}"]
             if job.draft:
                 args.append(f"--variable=draft-mark:{theme.DRAFT_MARK}")
             if job.language.direction == "rtl":
                 # Metadata reaches the title page only; a variable reaches every content document.
                 args.append("--variable=dir:rtl")
-            pandoc.write_epub(doc, target, args=args, cwd=job.project.root)
+            written = Path(tmp) / "pandoc.epub"
+            pandoc.write_epub(_with_metadata(job), written, args=args, cwd=job.project.root)
+            _finish(job, written, target)
+
+
+def _strings(*values: str) -> Json:
+    return {"t": "MetaList", "c": [{"t": "MetaString", "c": v} for v in values]}
+
+
+def _with_metadata(job: Job) -> Json:
+    """The AST with what pandoc writes into the package: identity, direction and accessibility metadata."""
+    doc = dict(job.doc)
+    meta = dict(doc["meta"])
+    meta["identifier"] = {"t": "MetaString", "c": identifier(job)}
+    if job.language.direction == "rtl":
+        meta["page-progression-direction"] = {"t": "MetaString", "c": "rtl"}
+    # The cover and the illustrations are pictures; their text alternatives (the preflight requires one for
+    # every image, the cover's is made here) make the text alone sufficient.
+    meta["accessModes"] = _strings("textual", "visual")
+    meta["accessModeSufficient"] = _strings("textual", "textual,visual")
+    meta["accessibilityFeatures"] = _strings("alternativeText", "displayTransformability", "readingOrder",
+                                             "structuralNavigation", "tableOfContents")
+    meta["accessibilityHazards"] = _strings("none")
+    meta["accessibilitySummary"] = {"t": "MetaString", "c": _summary(job)}
+    meta["cover-alt"] = {"t": "MetaString", "c": cover.alt_text(job)}
+    if epub_fonts.needs_fonts(job.language):
+        meta["ibooks"] = {"t": "MetaMap", "c": {"specified-fonts": {"t": "MetaBool", "c": True}}}
+    doc["meta"] = meta
+    return doc
+
+
+def _summary(job: Job) -> str:
+    fonts = " The fonts for its script are embedded." if epub_fonts.needs_fonts(job.language) else ""
+    return (f"This publication meets {CONFORMANCE}. It has a table of contents, structured headings and landmarks,"
+            " and a logical reading order; text can be resized and restyled by the reading system. Every image, the"
+            f" cover included, has a text alternative.{fonts} It has no flashing, sound or motion hazards.")
+
+
+def _heading_css(job: Job) -> str:
+    """Headings in the language's heading fonts, named outright: not every reading system has CSS variables."""
+    if not job.language.heading_fonts:
+        return ""
+    return f"{', '.join(epub_fonts.HEADINGS)} {{ font-family: {theme.font_stack(job.language.heading_stack)}; }}\n"
+
+
+# --- finishing the package -----------------------------------------------------------------------------------
+
+
+def _finish(job: Job, written: Path, target: Path) -> None:
+    """Rewrite pandoc's EPUB with what pandoc cannot write, entry order and dates kept."""
+    with zipfile.ZipFile(written) as z:
+        infos = z.infolist()
+        files = {info.filename: z.read(info) for info in infos}
+    for part in (_OPF, _NAV, _CSS):
+        if part not in files:
+            raise RenderError(f"pandoc {pandoc.version()} wrote an EPUB without {part}: cannot finish it")
+    opf = files[_OPF].decode("utf-8")
+    for name in _spine(opf):
+        if name.startswith("text/ch"):
+            files[f"EPUB/{name}"] = _titled(files[f"EPUB/{name}"], job.title)
+    files[_NAV] = _with_landmarks(job, files[_NAV].decode("utf-8"), files, opf).encode("utf-8")
+
+    text = epub_fonts.BookText()
+    for name, data in files.items():
+        if name.endswith(".xhtml"):
+            text.add(data)
+    text.regular.update(_MARKERS)
+    cache = job.project.cache_dir / "epub-fonts" / f"{job.document.id}.{job.language.code}"
+    embedded = epub_fonts.embedded_fonts(job.language, text, cache)
+    if embedded:
+        files[_CSS] = "".join(f.css for f in embedded).encode("utf-8") + files[_CSS]
+    opf = _with_conformance(job, opf)
+    opf = _with_fonts(opf, embedded)
+    files[_OPF] = opf.encode("utf-8")
+
+    stamp = infos[0].date_time
+    entries = [(info.filename, info.compress_type) for info in infos]
+    entries += [(f"EPUB/fonts/{f.name}", zipfile.ZIP_DEFLATED) for f in embedded]
+    data = {**files, **{f"EPUB/fonts/{f.name}": f.data for f in embedded}}
+    with zipfile.ZipFile(target, "w") as out:
+        for name, compression in entries:
+            info = zipfile.ZipInfo(name, stamp)
+            info.compress_type = compression
+            info.create_system = 0
+            out.writestr(info, data[name])
+
+
+def _require(found: re.Match[str] | None, what: str) -> re.Match[str]:
+    if found is None:
+        raise RenderError(f"pandoc {pandoc.version()} wrote an EPUB without {what}: cannot finish it")
+    return found
+
+
+def _spine(opf: str) -> list[str]:
+    """The content documents in reading order, relative to the package folder."""
+    hrefs = {}
+    for item in re.findall(r"<item [^>]*>", opf):
+        attrs = dict(re.findall(r'(\w+)="([^"]*)"', item))
+        hrefs[attrs.get("id")] = attrs.get("href")
+    return [hrefs[idref] for idref in re.findall(r'<itemref idref="([^"]+)"', opf)]
+
+
+def _titled(xhtml: bytes, fallback: str) -> bytes:
+    """A chapter titled by its first heading (pandoc titles it with its file name)."""
+    root = ET.fromstring(xhtml)
+    heading = next((el for el in root.iter() if el.tag.removeprefix("{http://www.w3.org/1999/xhtml}")
+                    in epub_fonts.HEADINGS), None)
+    title = (" ".join("".join(heading.itertext()).split()) if heading is not None else "") or fallback
+    text = xhtml.decode("utf-8")
+    found = _require(re.search(r"<title>[^<]*</title>", text), "a title in each chapter")
+    return (text[:found.start()] + f"<title>{escape(title, quote=False)}</title>" + text[found.end():]).encode()
+
+
+def _with_landmarks(job: Job, nav: str, files: dict[str, bytes], opf: str) -> str:
+    """The landmarks: cover, title page, table of contents and start of the text, named in the book's language."""
+    names_lang, (cover_name, title_name, start_name) = landmark_names(job)
+    toc = job.doc["meta"].get("toc-title", {})
+    toc_name = stringify(toc.get("c", [])) if toc.get("t") == "MetaInlines" else str(toc.get("c", ""))
+    start = next((name for name in _spine(opf)
+                  if re.search(rb'<body[^>]* epub:type="bodymatter"', files.get(f"EPUB/{name}", b""))), None)
+    if start is None:
+        raise RenderError(f"the EPUB of '{job.document.id}' ({job.language.code}) has no body text")
+    attrs = "" if names_lang == job.language.code else f' lang="{names_lang}" xml:lang="{names_lang}"'
+    items = [(_COVER_PAGE, "cover", cover_name, attrs), (_TITLE_PAGE, "titlepage", title_name, attrs),
+             ("#toc", "toc", toc_name, ""), (start, "bodymatter", start_name, attrs)]
+    entries = "".join(f'    <li><a href="{href}" epub:type="{kind}"{lang}>{escape(name)}</a></li>\n'
+                      for href, kind, name, lang in items)
+    block = f'<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n  <ol>\n{entries}  </ol>\n</nav>'
+    found = _require(re.search(r'<nav epub:type="landmarks".*?</nav>', nav, re.S), "landmarks")
+    return nav[:found.start()] + block + nav[found.end():]
+
+
+def _with_conformance(job: Job, opf: str) -> str:
+    """The conformance claim (pandoc writes the schema.org metadata, not this), and the summary marked as English."""
+    opf = opf.replace('<meta property="schema:accessibilitySummary">',
+                      '<meta property="schema:accessibilitySummary" xml:lang="en">')
+    claim = (f'    <meta property="dcterms:conformsTo">{CONFORMANCE}</meta>\n'
+             f'    <meta property="a11y:certifiedBy">{escape(job.project.name)}</meta>\n')
+    opf = _insert_before(opf, "</metadata>", claim)
+    _, (cover_name, _, _) = landmark_names(job)
+    return opf.replace('<reference type="cover" title="Cover"', f'<reference type="cover" title="{escape(cover_name)}"')
+
+
+def _with_fonts(opf: str, embedded: list[epub_fonts.EmbeddedFont]) -> str:
+    items = "".join(f'    <item id="font-{i}" href="fonts/{f.name}" media-type="{epub_fonts.MEDIA_TYPE}" />\n'
+                    for i, f in enumerate(embedded, 1))
+    return _insert_before(opf, "</manifest>", items)
+
+
+def _insert_before(text: str, closing: str, lines: str) -> str:
+    """Lines put before the line that closes an element."""
+    found = _require(re.search(rf"^[ \t]*{re.escape(closing)}", text, re.M), closing)
+    return text[:found.start()] + lines + text[found.start():]

@@ -1,0 +1,97 @@
+"""E-book covers: a PNG for a document in a language, with its title, audience and language name.
+
+In: a :class:`Job` (the localized document's title, audience and first illustration, the language's fonts and
+direction). Out: the cover as PNG bytes and its text alternative. The cover page (``themes/cover.html`` and
+``cover.css``) is laid out by WeasyPrint as a one-page PDF, reading files through :class:`ConfinedFetcher`
+only, rasterized by poppler's ``pdftoppm`` and reduced to a palette by Pillow. None of them writes a clock or
+anything random into the pixels, so the same job gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import string
+import subprocess
+
+from PIL import Image
+from weasyprint import CSS, HTML
+
+from ..errors import RenderError
+from ..segments import Json, stringify
+from . import Job, theme
+from .resources import THEMES, ConfinedFetcher
+
+#: 6 × 9 inches at this resolution: 1200 × 1800 pixels, the size e-book stores ask for.
+RESOLUTION = 200
+
+
+def first_image(doc: Json) -> str | None:
+    """The URL (relative to the project) of the document's first image, if it has one."""
+    stack: list[object] = [doc["blocks"]]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("t") == "Image":
+                return node["c"][2][0]
+            stack.append(node.get("c"))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    return None
+
+
+def alt_text(job: Job) -> str:
+    """What the cover shows, for readers who cannot see it."""
+    return " · ".join(part for part in (job.title, _meta_text(job, "audience"), job.language.name) if part)
+
+
+def cover_html(job: Job) -> str:
+    image = first_image(job.doc)
+    esc = html.escape
+    picture = f'<img src="{esc(image)}" alt="">' if image else ""
+    draft = f'<p class="draft-mark" lang="en">{esc(theme.DRAFT_MARK)}</p>\n' if job.draft else ""
+    template = string.Template((THEMES / "cover.html").read_text(encoding="utf-8"))
+    return template.substitute(
+        lang=esc(job.language.code), dir=job.language.direction, layout="illustrated" if image else "text-only",
+        title=esc(job.title), audience=esc(_meta_text(job, "audience")), language=esc(job.language.name),
+        edition=esc(job.project.edition), picture=picture, draft=draft)
+
+
+def cover_css(job: Job) -> str:
+    lang = job.language
+    return ((THEMES / "cover.css").read_text(encoding="utf-8")
+            + f"body {{ font-family: {theme.font_stack(lang.fonts)}; }}\n"
+            + f".title {{ font-family: {theme.font_stack(lang.heading_stack)}; }}\n")
+
+
+def cover_pdf(job: Job) -> bytes:
+    """The cover page laid out, as a one-page PDF."""
+    root = job.project.root
+    fetcher = ConfinedFetcher([root / "sources", THEMES])
+    page = HTML(string=cover_html(job), base_url=str(root) + "/", url_fetcher=fetcher)
+    pdf = page.write_pdf(stylesheets=[CSS(string=cover_css(job), url_fetcher=fetcher, base_url=str(THEMES) + "/")])
+    if fetcher.refused:
+        raise RenderError(f"the cover may not read {fetcher.refused[0]}: only files of the project's sources")
+    return pdf
+
+
+def cover_png(job: Job) -> bytes:
+    """The cover of the job's document, as PNG."""
+    try:
+        # No output name: pdftoppm writes the page to its standard output, as a pixmap (PPM).
+        ppm = subprocess.run(["pdftoppm", "-r", str(RESOLUTION), "-singlefile", "-"], input=cover_pdf(job),
+                             capture_output=True, check=True).stdout
+    except OSError:
+        raise RenderError("pdftoppm is not installed (install poppler-utils): it draws the e-book cover") from None
+    except subprocess.CalledProcessError as exc:
+        raise RenderError(f"pdftoppm cannot draw the cover: {exc.stderr.decode(errors='replace').strip()}") from None
+    # A palette of 256 colours keeps flat artwork and smooth text edges at a third of the bytes.
+    image = Image.open(io.BytesIO(ppm)).quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _meta_text(job: Job, key: str) -> str:
+    value = job.doc["meta"].get(key, {})
+    return stringify(value.get("c", [])) if value.get("t") == "MetaInlines" else str(value.get("c", ""))
