@@ -66,8 +66,13 @@ def copy_project(source: Path, into: Path) -> Path:
     return root
 
 
-def build_all(project: config.Project) -> list[Path]:
-    return pipeline.build(project, project.documents, project.languages, project.formats, jobs=1)  # the floor is one process
+def build_all(project: config.Project, jobs: int = 1) -> list[Path]:
+    """Every output, rebuilt even when up to date (the floor is one process, so the default is one job)."""
+    outcomes = pipeline.build(project, project.documents, project.languages, project.formats, jobs=jobs, force=True)
+    failed = [o.detail for o in outcomes if o.status == pipeline.FAILED]
+    if failed:
+        raise SystemExit(f"build failed: {failed[0]}")
+    return [path for o in outcomes for path in o.paths]
 
 
 def floor_calls(project: config.Project, out: Path) -> list[EngineCall]:
