@@ -26,7 +26,7 @@ from pathlib import Path
 from . import __version__, sources
 from .catalogs import pofiles
 from .config import Document, Language, Project
-from .renderers.resources import THEMES
+from .renderers import THEMES
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 #: Packages whose version changes the bytes of an output.

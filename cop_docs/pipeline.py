@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import dependencies, gate, sources
+from .catalogs import coverage, merge, pofiles
 from .catalogs import extract as extraction
-from .catalogs import merge, pofiles
 from .config import Document, Language, Project, Snippet
 from .errors import CopDocsError, RenderError
 from .localization import Key, localize
-from .renderers import Job, renderer
+from .renderers import Job, output_path, renderer
 from .segments import Json, stringify
 from .sources import SourceFile
 
@@ -230,7 +230,8 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
     formats = list(formats)
     langs = list(langs)
     # Reads every source and catalog once, so workers find them cached; the missing messages are the gate's.
-    decisions = gate.decide(project, list_missing=False)
+    cached = coverage.project_coverage(project, cache=coverage.CoverageCache.for_project(project))
+    decisions = gate.decide(project, cached, list_missing=False)
     hashes = dependencies.FileHashes(project.cache_dir / "file-hashes.json")
     dates = dependencies.commit_dates(project)
     outcomes: list[Outcome] = []
@@ -244,7 +245,7 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
                 continue
             draft = decision.status == gate.DRAFT
             key = dependencies.key(project, doc, lang, draft, hashes, dates)
-            paths = {fmt: renderer(fmt).output_path_for(project, doc, lang) for fmt in formats}
+            paths = {fmt: output_path(project, doc, lang, fmt) for fmt in formats}
             if not force and dependencies.Stamps(project, doc, lang).up_to_date(paths, key):
                 outcomes.append(Outcome(doc.id, lang.code, UP_TO_DATE, list(paths.values()), draft))
             else:

@@ -29,7 +29,7 @@ from . import checks, dependencies, gate, pipeline
 from .catalogs import pofiles
 from .config import Language, Project
 from .errors import CopDocsError
-from .renderers import renderer
+from .renderers import output_path
 
 SHARD_FILE = "shard.json"
 SCHEMA = 1
@@ -101,7 +101,7 @@ def write_shard(project: Project, lang: Language, decisions: list[gate.Decision]
             withheld.append({"document": doc.id, "reason": decision.reason})
             continue
         for fmt in project.formats:
-            path = renderer(fmt).output_path_for(project, doc, lang)
+            path = output_path(project, doc, lang, fmt)
             files.append({"document": doc.id, "format": fmt, "file": path.name, "bytes": path.stat().st_size,
                           "sha256": dependencies.sha256_file(path), "status": decision.status,
                           "messages": round(decision.messages.percent, 1) if decision.messages.total else 100.0,

@@ -15,6 +15,9 @@ from pathlib import Path
 from ..config import Document, Language, Project
 from ..segments import Json, stringify
 
+#: Stylesheets and templates (here, not in ``resources``, so that reading it does not load WeasyPrint).
+THEMES = Path(__file__).resolve().parent.parent / "themes"
+
 
 @dataclass
 class Job:
@@ -42,7 +45,7 @@ class Renderer:
         return self.output_path_for(job.project, job.document, job.language)
 
     def output_path_for(self, project: Project, document: Document, language: Language) -> Path:
-        return project.build_dir / language.code / f"{document.id}.{language.code}{self.extension}"
+        return output_path(project, document, language, self.name)
 
     def render(self, job: Job) -> Path:
         """Write the output for a job atomically and return its path."""
@@ -61,6 +64,11 @@ class Renderer:
 
     def write(self, job: Job, target: Path) -> None:
         raise NotImplementedError
+
+
+def output_path(project: Project, document: Document, language: Language, fmt: str) -> Path:
+    """Where a format's output goes (without loading the engines: a build with nothing to do needs only this)."""
+    return project.build_dir / language.code / f"{document.id}.{language.code}.{fmt}"
 
 
 def renderer(name: str) -> Renderer:

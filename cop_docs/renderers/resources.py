@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher
 
-THEMES = Path(__file__).resolve().parent.parent / "themes"
+from . import THEMES  # noqa: F401  (re-exported: the renderers find their themes here)
 
 
 class ConfinedFetcher(URLFetcher):
