@@ -13,7 +13,7 @@ from pathlib import Path
 from weasyprint import CSS, HTML
 
 from .. import pandoc
-from . import Job, Renderer, print_markup, theme
+from . import Job, Renderer, pdf_text, print_markup, theme
 from .resources import THEMES, ConfinedFetcher
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -51,5 +51,6 @@ class PdfRenderer(Renderer):
         html = HTML(string=page_html(job), base_url=str(root) + "/", url_fetcher=fetcher)
         css = theme.print_css(job.language, job.document.kind, job.draft)
         stylesheet = CSS(string=css, url_fetcher=fetcher, base_url=str(THEMES) + "/")
-        html.write_pdf(str(target), stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
+        with pdf_text.extractable_text():  # Arabic marks and ligatures extract in place (see pdf_text)
+            html.write_pdf(str(target), stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
         self.refused = fetcher.refused
