@@ -2,7 +2,7 @@
 
 In: the project, a document, a language and a format. Out: the list of input files (the project file, the
 document's sources and the snippets it includes, their catalogs for the language, the images they show, the
-theme, the font files), a SHA-256 over their contents plus the tool versions and the draft flag, and the date
+theme and the tool's code, the font files), a SHA-256 over their contents plus the tool versions and the draft flag, and the date
 the output carries: the last commit that touched one of its inputs (or SOURCE_DATE_EPOCH when it is set), so
 that a change to one document does not change the dates, and so the bytes, of the others.
 
@@ -26,7 +26,6 @@ from pathlib import Path
 from . import __version__, sources
 from .catalogs import pofiles
 from .config import Document, Language, Project
-from .renderers import THEMES
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 #: Packages whose version changes the bytes of an output.
@@ -57,8 +56,15 @@ def inputs(project: Project, doc: Document, lang: Language) -> list[Path]:
                     files.add((source.parent / url).resolve())
         if lang.code != project.source_language:
             files.add(project.po_path(item, lang))
-    files.update(p for p in THEMES.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files.update(package_files())
     return sorted(files)
+
+
+@functools.cache
+def package_files() -> tuple[Path, ...]:
+    """The tool's own code and themes: a change to how outputs are made rebuilds them."""
+    package = Path(__file__).resolve().parent
+    return tuple(sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts))
 
 
 def font_files(lang: Language) -> list[Path]:

@@ -12,6 +12,8 @@ failure or an interruption leaves the last good release as it was, and the next 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import json
 import os
@@ -45,13 +47,18 @@ class ReleaseError(CopDocsError):
 
 def preconditions(project: Project, langs: list[Language], progress: pipeline.Progress) -> list[gate.Decision]:
     """Fail unless the catalogs are up to date, the checks find no error and no required language is blocked."""
-    stale = pipeline.outdated(project, langs)
-    if stale:
-        more = f" (and {len(stale) - 1} more)" if len(stale) > 1 else ""
-        raise ReleaseError(f"out of date with the sources{more}: run `cop-docs update` and commit the catalogs",
-                           pipeline.rel(project, stale[0]))
+    lock = project.cache_dir / "catalogs-checked.json"
+    state = _catalog_state(project)
+    if not lock.exists() or lock.read_text(encoding="utf-8") != state:
+        stale = pipeline.outdated(project, langs)
+        if stale:
+            more = f" (and {len(stale) - 1} more)" if len(stale) > 1 else ""
+            raise ReleaseError(f"out of date with the sources{more}: run `cop-docs update` and commit the catalogs",
+                               pipeline.rel(project, stale[0]))
+        if langs == project.languages:
+            pofiles.write_atomic(lock, state)
     progress("catalogs are up to date with the sources")
-    errors = checks.errors(checks.check_project(project, langs))
+    errors = checks.errors(checks.check_project(project, langs, cache=project.cache_dir / "checks.json"))
     if errors:
         first = errors[0]
         more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
@@ -66,6 +73,18 @@ def preconditions(project: Project, langs: list[Language], progress: pipeline.Pr
                            project.config_path)
     progress("the gate allows the release")
     return decisions
+
+
+def _catalog_state(project: Project) -> str:
+    """A hash of every source, template and catalog: the lock check is not repeated while it is unchanged."""
+    files = {project.config_path}
+    for item in project.catalogs:
+        files.update(item.sources)
+        files.add(project.pot_path(item))
+        files.update(project.po_path(item, lang) for lang in project.languages if lang.code != project.source_language)
+    hashes = dependencies.FileHashes(None)
+    return json.dumps({"cop-docs": dependencies.tool_versions()["cop-docs"],
+                       "files": {str(f): hashes(f) for f in sorted(files)}}, sort_keys=True)
 
 
 def release(project: Project, *, langs: list[Language] | None = None, jobs: int | None = None,
@@ -92,6 +111,10 @@ def write_shard(project: Project, lang: Language, decisions: list[gate.Decision]
                 outcomes: list[pipeline.Outcome]) -> Path:
     """Describe the outputs of one language in ``build/<lang>/shard.json``: files, checksums, decisions."""
     folder = project.build_dir / lang.code
+    try:  # pages counted last time, for the files that have not changed since
+        known = {(f["file"], f["sha256"]): f.get("pages") for f in json.loads((folder / SHARD_FILE).read_text())["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        known = {}
     files, withheld = [], []
     for decision in decisions:
         if decision.language.code != lang.code:
@@ -102,8 +125,10 @@ def write_shard(project: Project, lang: Language, decisions: list[gate.Decision]
             continue
         for fmt in project.formats:
             path = output_path(project, doc, lang, fmt)
+            digest = dependencies.sha256_file(path)
+            pages = known.get((path.name, digest)) or (pdf_pages(path) if fmt == "pdf" else None)
             files.append({"document": doc.id, "format": fmt, "file": path.name, "bytes": path.stat().st_size,
-                          "sha256": dependencies.sha256_file(path), "status": decision.status,
+                          "sha256": digest, "status": decision.status, "pages": pages,
                           "messages": round(decision.messages.percent, 1) if decision.messages.total else 100.0,
                           "words": round(decision.words.percent, 1) if decision.words.total else 100.0})
     shard = {"schema": SCHEMA, "language": lang.code, "edition": project.edition, "commit": source_commit(project),
@@ -159,7 +184,7 @@ def read_shards(project: Project, folders: list[Path]) -> tuple[list[Entry], dic
             if path.stat().st_size != item["bytes"] or dependencies.sha256_file(path) != item["sha256"]:
                 raise ReleaseError(f"{item['file']} does not match its checksum: the shard is damaged", manifest)
             entries.append(Entry(lang, item["document"], item["format"], path, item["bytes"], item["sha256"],
-                                 item["status"], item["messages"], item["words"]))
+                                 item["status"], item["messages"], item["words"], item.get("pages")))
     if len(commits) > 1:
         raise ReleaseError(f"shards were built from different commits: {', '.join(sorted(map(str, commits)))}")
     return entries, withheld, next(iter(commits), None)
@@ -180,11 +205,16 @@ def slug(text: str) -> str:
 def assemble(project: Project, shards: list[Path], progress: pipeline.Progress = pipeline._quiet) -> Path:
     """Gather verified shards into ``build/release/<edition>/``, replacing the last release only when done."""
     entries, withheld, commit = read_shards(project, shards)
+    root = project.build_dir / "release"
+    target = root / slug(project.edition)
+    key = _release_key(project, shards)
+    stamp = project.cache_dir / "release.json"
+    if target.is_dir() and stamp.exists() and stamp.read_text(encoding="utf-8") == key:
+        progress(f"release is up to date: {pipeline.rel(project, target)}")
+        return target
     order = {(d.id, f): i for i, (d, f) in enumerate((d, f) for d in project.documents for f in project.formats)}
     lang_order = {lang.code: i for i, lang in enumerate(project.languages)}
     entries.sort(key=lambda e: (lang_order[e.language.code], order[e.document, e.format]))
-    root = project.build_dir / "release"
-    target = root / slug(project.edition)
     root.mkdir(parents=True, exist_ok=True)
     for leftover in root.glob(".*.partial-*"):  # an interrupted earlier run
         shutil.rmtree(leftover, ignore_errors=True)
@@ -194,8 +224,6 @@ def assemble(project: Project, shards: list[Path], progress: pipeline.Progress =
             entry.name = file_name(project, entry)
             (staging / entry.language.code).mkdir(exist_ok=True)
             shutil.copyfile(entry.source, staging / entry.language.code / entry.name)
-            if entry.format == "pdf":
-                entry.pages = pdf_pages(staging / entry.language.code / entry.name)
         zips = {code: write_zip(project, staging, code, [e for e in entries if e.language.code == code])
                 for code in dict.fromkeys(e.language.code for e in entries)}
         manifest = manifest_of(project, entries, withheld, commit, zips)
@@ -214,8 +242,19 @@ def assemble(project: Project, shards: list[Path], progress: pipeline.Progress =
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    pofiles.write_atomic(stamp, key)
     progress(f"released {len(entries)} files in {len(zips)} languages to {pipeline.rel(project, target)}")
     return target
+
+
+def _release_key(project: Project, shards: list[Path]) -> str:
+    """What the release folder is made from: the shards (their files' checksums), the catalogs (titles and
+    audiences on the pages), the project file, the page's words and the tool's version."""
+    h = hashlib.sha256(_catalog_state(project).encode())
+    for shard in sorted(shards):
+        h.update((shard / SHARD_FILE).read_bytes())
+    h.update(LABELS.read_bytes() + Path(__file__).read_bytes())
+    return h.hexdigest()
 
 
 def _swap(staging: Path, target: Path) -> None:
@@ -289,8 +328,13 @@ def manifest_of(project: Project, entries: list[Entry], withheld: dict[str, list
 # --- download pages -----------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _label_table() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+
+
 def labels(code: str) -> dict[str, str]:
-    table = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+    table = _label_table()
     return {**table["en"], **table.get(code, {})}
 
 
@@ -326,14 +370,15 @@ def download_pages(project: Project, entries: list[Entry], withheld: dict[str, l
     """``index.html`` (every language) and ``<lang>/index.html`` (one language, in that language)."""
     langs = [lang for lang in project.languages if lang.code in zips]
     ui = project.language(project.source_language) or langs[0]
-    pages = {"index.html": _page(project, ui, langs, entries, withheld, zips, zip_sizes, prefix="")}
+    titles = {lang.code: localized_titles(project, lang) for lang in langs}
+    pages = {"index.html": _page(project, ui, langs, entries, titles, zips, zip_sizes, prefix="")}
     for lang in langs:
-        pages[f"{lang.code}/index.html"] = _page(project, lang, [lang], entries, withheld, zips, zip_sizes, prefix="../")
+        pages[f"{lang.code}/index.html"] = _page(project, lang, [lang], entries, titles, zips, zip_sizes, prefix="../")
     return pages
 
 
-def _page(project: Project, ui: Language, shown: list[Language], entries: list[Entry], withheld: dict[str, list[dict]],
-          zips: dict[str, str], zip_sizes: dict[str, int], prefix: str) -> str:
+def _page(project: Project, ui: Language, shown: list[Language], entries: list[Entry],
+          titles: dict[str, dict[str, tuple[str, str]]], zips: dict[str, str], zip_sizes: dict[str, int], prefix: str) -> str:
     e = html.escape
     words = labels(ui.code)
     every = len(shown) > 1
@@ -353,7 +398,7 @@ def _page(project: Project, ui: Language, shown: list[Language], entries: list[E
     out.append('</ul>\n</nav>\n</header>\n<main id="main">')
     for lang in shown:
         out += _language_section(project, lang, [x for x in entries if x.language.code == lang.code],
-                                 withheld.get(lang.code, []), zips[lang.code], zip_sizes[lang.code],
+                                 titles[lang.code], zips[lang.code], zip_sizes[lang.code],
                                  prefix if every else "../", every)
     out.append("</main>\n<footer>")
     out.append(f'<p><a href="{prefix}SHA256SUMS">{e(words["checksums"])}</a> · '
@@ -362,8 +407,8 @@ def _page(project: Project, ui: Language, shown: list[Language], entries: list[E
     return "\n".join(out)
 
 
-def _language_section(project: Project, lang: Language, entries: list[Entry], withheld: list[dict], zip_name: str,
-                      zip_size: int, root: str, every: bool) -> list[str]:
+def _language_section(project: Project, lang: Language, entries: list[Entry], titles: dict[str, tuple[str, str]],
+                      zip_name: str, zip_size: int, root: str, every: bool) -> list[str]:
     """One language: its documents grouped by audience, with formats, sizes, pages, coverage and draft marks."""
     e = html.escape
     words = labels(lang.code)
@@ -371,7 +416,6 @@ def _language_section(project: Project, lang: Language, entries: list[Entry], wi
            f'<h2 id="lang-{lang.code}">{e(lang.name)}</h2>',
            f"<p>{e(words['intro'].format(language=lang.name))}</p>"]
     by_document = {doc.id: [x for x in entries if x.document == doc.id] for doc in project.documents}
-    titles = localized_titles(project, lang)
     out.append("<table>")
     out.append(f"<caption>{e(words['documents'])}</caption>")
     out.append(f'<thead><tr><th scope="col">{e(words["documents"])}</th><th scope="col">{e(words["format"])}</th>'

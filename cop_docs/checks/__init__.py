@@ -41,14 +41,17 @@ A rule naming an unknown check is a configuration error (:func:`validate_rules`)
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import polib
 
+from .. import __version__
 from ..catalogs import pofiles
 from ..config import CheckSettings, Document, Language, Project
 from ..errors import CatalogError, ConfigError
@@ -143,8 +146,11 @@ def check_catalog(po_path: Path, language: Language | str, settings: CheckSettin
 
 
 def check_project(project: Project, langs: Iterable[Language | str] | None = None,
-                  docs: Iterable[Document | str] | None = None) -> list[Problem]:
-    """Check every target language × document PO file that exists (all of them unless narrowed)."""
+                  docs: Iterable[Document | str] | None = None, *, cache: Path | None = None) -> list[Problem]:
+    """Check every target language × document PO file that exists (all of them unless narrowed).
+
+    With ``cache`` (a JSON file), a catalog whose bytes, settings and glossary are those of its last check is not
+    checked again: its problems are read back."""
     settings = project.checks
     validate_rules(settings, project.config_path)
     glossary = None
@@ -157,14 +163,34 @@ def check_project(project: Project, langs: Iterable[Language | str] | None = Non
         else project.catalogs
     jobs = [(project.po_path(doc, lang), lang) for doc in documents for lang in languages
             if lang.code != project.source_language and project.po_path(doc, lang).is_file()]
+    known: dict[str, dict] = {}
+    if cache is not None and cache.exists():
+        try:
+            known = json.loads(cache.read_text(encoding="utf-8"))
+        except ValueError:
+            known = {}
+    context = repr((settings, project.source_language, __version__)).encode()
+    if settings.glossary is not None and settings.glossary.exists():
+        context += settings.glossary.read_bytes()
+
+    def key(path: Path) -> str:
+        return hashlib.sha256(context + b"\0" + path.read_bytes()).hexdigest()
 
     def one(job: tuple[Path, Language]) -> list[Problem]:
         path, lang = job
+        seen = known.get(str(path))
+        if seen and seen["key"] == key(path):
+            return [Problem(**item) for item in seen["problems"]]
         return check_catalog(path, lang, settings, shown_path=_relative(project, path), glossary=glossary,
                              source_language=project.source_language, config_path=project.config_path)
 
     with ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1) or 1) as pool:  # the work is in pandoc
         results = list(pool.map(one, jobs))
+    if cache is not None:
+        fresh = {str(path): {"key": key(path), "problems": [asdict(p) for p in result]}
+                 for (path, _lang), result in zip(jobs, results, strict=True)}
+        if fresh != {k: known.get(k) for k in fresh}:
+            pofiles.write_atomic(cache, json.dumps({**known, **fresh}, ensure_ascii=False))
     return [p for result in results for p in result]
 
 
