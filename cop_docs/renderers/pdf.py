@@ -6,6 +6,7 @@ file or wait on the network.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 from pathlib import Path
@@ -51,6 +52,7 @@ class PdfRenderer(Renderer):
         html = HTML(string=page_html(job), base_url=str(root) + "/", url_fetcher=fetcher)
         css = theme.print_css(job.language, job.document.kind, job.draft)
         stylesheet = CSS(string=css, url_fetcher=fetcher, base_url=str(THEMES) + "/")
-        with pdf_text.extractable_text():  # Arabic marks and ligatures extract in place (see pdf_text)
+        # Arabic marks and ligatures extract in place (see pdf_text); text without them needs no correction.
+        with pdf_text.extractable_text() if pdf_text.needed(job.doc) else contextlib.nullcontext():
             html.write_pdf(str(target), stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
         self.refused = fetcher.refused

@@ -62,6 +62,22 @@ _RIGHT_TO_LEFT = ("R", "AL")
 _RIGHT_TO_LEFT_SCRIPTS = {"ARABIC", "HEBREW", "SYRIAC", "THAANA", "NKO", "SAMARITAN", "MANDAIC"}
 
 
+def needed(doc: Any) -> bool:
+    """Whether a document's text has what this module corrects: combining marks or right-to-left letters. Other
+    text comes out the same either way, so its render skips the slower drawing."""
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("t") == "Str" and any(unicodedata.category(ch) == "Mn" or
+                                              unicodedata.bidirectional(ch) in _RIGHT_TO_LEFT for ch in node["c"]):
+                return True
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
 @contextmanager
 def extractable_text() -> Iterator[None]:
     """While active, WeasyPrint maps clusters glyph by glyph and draws raised glyphs and right-to-left ligatures
