@@ -12,13 +12,17 @@ references map back to the source's footnotes.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import posixpath
 import re
 import secrets
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from . import pandoc
+from .catalogs import pofiles
 from .segments import Json, Segment, notes_in, segments, stringify
 from .sources import SourceFile
 
@@ -30,13 +34,15 @@ _CONTAINERS = ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subsc
 
 
 def localize(files: list[SourceFile], translations: Mapping[Key, str] | None, *,
-             mark_untranslated: str | None = None, localized_urls: Mapping[str, str] | None = None) -> Json:
+             mark_untranslated: str | None = None, localized_urls: Mapping[str, str] | None = None,
+             cache: Path | None = None) -> Json:
     """Join the files of a document into one AST, translated where ``translations`` has the text.
 
     With ``mark_untranslated`` (the source language's code), text left in the source language is wrapped in
     a span of class ``untranslated`` carrying that language, so a draft shows it and screen readers read it
     in the right language. ``localized_urls`` (source URL → URL) lets a translation point a link to the
-    language's own version of a page.
+    language's own version of a page. ``cache`` is a folder that keeps pandoc's reading of each file's
+    translations, by their content, for the next build.
     """
     meta: dict[str, Any] = {}
     blocks: list[Json] = []
@@ -45,12 +51,26 @@ def localize(files: list[SourceFile], translations: Mapping[Key, str] | None, *,
         doc = source.fresh_doc()
         api = api or doc["pandoc-api-version"]
         if translations or mark_untranslated:
-            _translate(doc, source, translations or {}, mark_untranslated, localized_urls or {})
+            _translate(doc, source, translations or {}, mark_untranslated, localized_urls or {}, cache)
         _rebase_images(doc, posixpath.dirname(source.path))
         for key, value in doc.get("meta", {}).items():
             meta.setdefault(key, value)
         blocks += doc["blocks"]
     return {"pandoc-api-version": api or [1, 23, 1, 1], "meta": meta, "blocks": blocks}
+
+
+def _parse_cached(texts: list[str], cache: Path | None) -> list[list[Json]]:
+    """parse_messages, read back from ``cache`` when the same texts were parsed before (by the same pandoc)."""
+    if cache is None or not texts:
+        return parse_messages(texts)
+    key = hashlib.sha256(json.dumps([pandoc.version(), texts], ensure_ascii=False).encode()).hexdigest()
+    path = cache / f"{key}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        parsed = parse_messages(texts)
+        pofiles.write_atomic(path, json.dumps(parsed, ensure_ascii=False))
+        return parsed
 
 
 def parse_messages(texts: list[str]) -> list[list[Json]]:
@@ -84,7 +104,7 @@ def parse_messages(texts: list[str]) -> list[list[Json]]:
 
 
 def _translate(doc: Json, source: SourceFile, translations: Mapping[Key, str], mark: str | None,
-               urls: Mapping[str, str]) -> None:
+               urls: Mapping[str, str], cache: Path | None = None) -> None:
     segs = segments(doc)
     pending: list[tuple[Segment, str]] = []
     untranslated: list[Segment] = []
@@ -100,7 +120,7 @@ def _translate(doc: Json, source: SourceFile, translations: Mapping[Key, str], m
             pending.append((seg, msgstr))
     # Footnote segments hold blocks inside the source's Note objects; capture them before any segment changes.
     source_inlines = [seg.get() for seg, _ in pending]
-    parsed = parse_messages([msgstr for _, msgstr in pending])
+    parsed = _parse_cached([msgstr for _, msgstr in pending], cache)
     for (seg, _), original, inlines in zip(pending, source_inlines, parsed, strict=True):
         seg.set(confine(inlines, original, urls))
     for seg in untranslated:

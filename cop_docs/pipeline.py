@@ -148,7 +148,7 @@ def localized(project: Project, doc: Document, lang: Language, files: list[Sourc
 def _localize(project: Project, lang: Language, files: list[SourceFile], table: dict[Key, str] | None,
               draft: bool) -> Json:
     return localize(files, table, mark_untranslated=project.source_language if draft else None,
-                    localized_urls=project.checks.localized_urls.get(lang.code))
+                    localized_urls=project.checks.localized_urls.get(lang.code), cache=project.cache_dir / "messages")
 
 
 def _for_document(blocks: list[Json], doc: Document) -> list[Json]:
