@@ -239,6 +239,10 @@ def assemble(project: Project, shards: list[Path], progress: pipeline.Progress =
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
         os.chmod(staging, 0o755)
         _swap(staging, target)
+    except OSError as exc:  # a full disk, a folder that cannot be written
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ReleaseError(f"cannot write the release ({exc.strerror or exc}); the last good release is unchanged",
+                           exc.filename or root) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

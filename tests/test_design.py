@@ -304,3 +304,25 @@ def test_rebuilding_gives_byte_identical_files(tmp_path: Path) -> None:
     assert {p.suffix for p in first} == {".pdf", ".epub"}
     assert first.keys() == second.keys()
     assert [p for p in first if first[p] != second[p]] == []
+
+
+def test_long_tables_repeat_their_header_and_keep_rows_whole(tmp_path: Path) -> None:
+    root = tmp_path / "tables"
+    (root / "sources").mkdir(parents=True)
+    (root / "cop-docs.yaml").write_text(
+        'project: {name: Tables, edition: "2026", source-language: en}\n'
+        "languages: [{code: en, fonts: [Noto Serif, Noto Sans]}]\n"
+        "documents: [{id: t, audience: Everyone, kind: guide, title: Tables, sources: [sources/t.md]}]\n"
+        "formats: [pdf]\n", encoding="utf-8")
+    rows = "".join(f"| Step {n} | Begin{n} " + "a long explanation of what to do " * 6 + f"End{n} |\n" for n in range(1, 61))
+    (root / "sources/t.md").write_text(f"# Steps\n\n| Step | What to do |\n|---|---|\n{rows}", encoding="utf-8")
+    assert run_cli("-C", str(root), "extract").returncode == 0
+    result = run_cli("-C", str(root), "build")
+    assert result.returncode == 0, result.stderr
+    book = [page.text for page in pages(root / "build/en/t.en.pdf")[2:]]
+    assert len(book) >= 3
+    for text in book:
+        assert "What to do" in text  # the header row on every page of the table
+    for n in range(1, 61):
+        where = {i for i, text in enumerate(book) if re.search(rf"\b(Begin|End){n}\b", text)}
+        assert len(where) == 1, f"row {n} is split across pages {where}"
