@@ -78,7 +78,12 @@ def font_files(lang: Language) -> list[Path]:
 
 
 class FileHashes:
-    """SHA-256 of files, remembered by path, size and modification time (font files are large)."""
+    """SHA-256 of files, remembered by path, size and modification time (font files and outputs are large, and a
+    build with nothing to do must not read them all)."""
+
+    @classmethod
+    def for_project(cls, project: Project) -> FileHashes:
+        return cls(project.cache_dir / "file-hashes.json")
 
     def __init__(self, path: Path | None):
         self.path = path
@@ -180,19 +185,19 @@ class Stamps:
         except (OSError, ValueError):
             return {}
 
-    def up_to_date(self, outputs: dict[str, Path], key: Key) -> bool:
+    def up_to_date(self, outputs: dict[str, Path], key: Key, hashes: FileHashes) -> bool:
         """True when every output exists, is the file its stamp recorded, and was made from the same inputs."""
         stamps = self.read()
         for fmt, path in outputs.items():
             stamp = stamps.get(fmt)
             if not stamp or stamp.get("inputs") != key.digest or stamp.get("epoch") != key.epoch:
                 return False
-            if not path.exists() or sha256_file(path) != stamp.get("output"):
+            if not path.exists() or hashes(path) != stamp.get("output"):
                 return False
         return True
 
-    def record(self, outputs: dict[str, Path], key: Key) -> None:
+    def record(self, outputs: dict[str, Path], key: Key, hashes: FileHashes) -> None:
         stamps = self.read()
         for fmt, path in outputs.items():
-            stamps[fmt] = {"inputs": key.digest, "epoch": key.epoch, "output": sha256_file(path)}
+            stamps[fmt] = {"inputs": key.digest, "epoch": key.epoch, "output": hashes(path)}
         pofiles.write_atomic(self.path, json.dumps(stamps, indent=1, sort_keys=True))

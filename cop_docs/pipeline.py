@@ -218,6 +218,12 @@ class Watcher:
         pass
 
 
+def decide(project: Project) -> list[gate.Decision]:
+    """The gate's decisions, from the coverage cache (without listing the missing messages)."""
+    cached = coverage.project_coverage(project, cache=coverage.CoverageCache.for_project(project))
+    return gate.decide(project, cached, list_missing=False)
+
+
 def build(project: Project, docs: Iterable[Document], langs: Iterable[Language], formats: Iterable[str],
           progress: Progress = _quiet, jobs: int | None = None, *, force: bool = False,
           watcher: Watcher | None = None) -> list[Outcome]:
@@ -230,9 +236,8 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
     formats = list(formats)
     langs = list(langs)
     # Reads every source and catalog once, so workers find them cached; the missing messages are the gate's.
-    cached = coverage.project_coverage(project, cache=coverage.CoverageCache.for_project(project))
-    decisions = gate.decide(project, cached, list_missing=False)
-    hashes = dependencies.FileHashes(project.cache_dir / "file-hashes.json")
+    decisions = decide(project)
+    hashes = dependencies.FileHashes.for_project(project)
     dates = dependencies.commit_dates(project)
     outcomes: list[Outcome] = []
     work: list[tuple[Document, Language, bool, dependencies.Key]] = []
@@ -246,11 +251,10 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
             draft = decision.status == gate.DRAFT
             key = dependencies.key(project, doc, lang, draft, hashes, dates)
             paths = {fmt: output_path(project, doc, lang, fmt) for fmt in formats}
-            if not force and dependencies.Stamps(project, doc, lang).up_to_date(paths, key):
+            if not force and dependencies.Stamps(project, doc, lang).up_to_date(paths, key, hashes):
                 outcomes.append(Outcome(doc.id, lang.code, UP_TO_DATE, list(paths.values()), draft))
             else:
                 work.append((doc, lang, draft, key))
-    hashes.save()
     watcher.planned(len(work))
     for outcome in outcomes:
         if outcome.status == UP_TO_DATE:
@@ -263,7 +267,7 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
             outcome = Outcome(doc.id, lang.code, FAILED, draft=draft, detail=error, seconds=seconds)
             progress(f"failed {doc.id} ({lang.code}): {error}")
         else:
-            dependencies.Stamps(project, doc, lang).record(dict(zip(formats, paths, strict=True)), key)
+            dependencies.Stamps(project, doc, lang).record(dict(zip(formats, paths, strict=True)), key, hashes)
             outcome = Outcome(doc.id, lang.code, BUILT, paths, draft, seconds=seconds)
             for path in paths:
                 progress(f"built {rel(project, path)}")
@@ -282,6 +286,7 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
                 finish(*pending[future], future.result())
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+    hashes.save()
     rank = {(d.id, lang.code): i for i, (d, lang) in enumerate(itertools.product(project.documents, project.languages))}
     return sorted(outcomes, key=lambda o: rank[o.document, o.language])
 

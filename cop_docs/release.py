@@ -65,7 +65,7 @@ def preconditions(project: Project, langs: list[Language], progress: pipeline.Pr
         raise ReleaseError(f"[{first.check}] {first.message}{more}; see `cop-docs check`", first.path, first.line)
     progress("checks found no errors")
     codes = {lang.code for lang in langs}
-    decisions = [d for d in gate.decide(project, list_missing=False) if d.language.code in codes]
+    decisions = [d for d in pipeline.decide(project) if d.language.code in codes]
     blocked = [d for d in decisions if d.blocks_release]
     if blocked:
         d = blocked[0]
@@ -82,9 +82,11 @@ def _catalog_state(project: Project) -> str:
         files.update(item.sources)
         files.add(project.pot_path(item))
         files.update(project.po_path(item, lang) for lang in project.languages if lang.code != project.source_language)
-    hashes = dependencies.FileHashes(None)
-    return json.dumps({"cop-docs": dependencies.tool_versions()["cop-docs"],
-                       "files": {str(f): hashes(f) for f in sorted(files)}}, sort_keys=True)
+    hashes = dependencies.FileHashes.for_project(project)
+    state = json.dumps({"cop-docs": dependencies.tool_versions()["cop-docs"],
+                        "files": {str(f): hashes(f) for f in sorted(files)}}, sort_keys=True)
+    hashes.save()
+    return state
 
 
 def release(project: Project, *, langs: list[Language] | None = None, jobs: int | None = None,
@@ -98,7 +100,8 @@ def release(project: Project, *, langs: list[Language] | None = None, jobs: int 
     failed = [o for o in outcomes if o.status == pipeline.FAILED]
     if failed:
         return None, outcomes
-    shards = [write_shard(project, lang, decisions, outcomes) for lang in langs]
+    hashes = dependencies.FileHashes.for_project(project)  # the build has just hashed every output
+    shards = [write_shard(project, lang, decisions, hashes) for lang in langs]
     if shard_only:
         return None, outcomes
     return assemble(project, shards, progress), outcomes
@@ -108,7 +111,7 @@ def release(project: Project, *, langs: list[Language] | None = None, jobs: int 
 
 
 def write_shard(project: Project, lang: Language, decisions: list[gate.Decision],
-                outcomes: list[pipeline.Outcome]) -> Path:
+                hashes: dependencies.FileHashes) -> Path:
     """Describe the outputs of one language in ``build/<lang>/shard.json``: files, checksums, decisions."""
     folder = project.build_dir / lang.code
     try:  # pages counted last time, for the files that have not changed since
@@ -125,7 +128,7 @@ def write_shard(project: Project, lang: Language, decisions: list[gate.Decision]
             continue
         for fmt in project.formats:
             path = output_path(project, doc, lang, fmt)
-            digest = dependencies.sha256_file(path)
+            digest = hashes(path)
             pages = known.get((path.name, digest)) or (pdf_pages(path) if fmt == "pdf" else None)
             files.append({"document": doc.id, "format": fmt, "file": path.name, "bytes": path.stat().st_size,
                           "sha256": digest, "status": decision.status, "pages": pages,
@@ -229,7 +232,7 @@ def assemble(project: Project, shards: list[Path], progress: pipeline.Progress =
         manifest = manifest_of(project, entries, withheld, commit, zips)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         sizes = {code: (staging / name).stat().st_size for code, name in zips.items()}
-        pages = download_pages(project, entries, withheld, zips, sizes)
+        pages = download_pages(project, entries, zips, sizes)
         for relative, text in pages.items():
             (staging / relative).write_text(text, encoding="utf-8")
         sums = [(f"{e.language.code}/{e.name}", e.sha256) for e in entries]
@@ -369,8 +372,8 @@ footer { margin-top: 2rem; font-size: 0.9rem; color: #444; }
 """
 
 
-def download_pages(project: Project, entries: list[Entry], withheld: dict[str, list[dict]],
-                   zips: dict[str, str], zip_sizes: dict[str, int]) -> dict[str, str]:
+def download_pages(project: Project, entries: list[Entry], zips: dict[str, str],
+                   zip_sizes: dict[str, int]) -> dict[str, str]:
     """``index.html`` (every language) and ``<lang>/index.html`` (one language, in that language)."""
     langs = [lang for lang in project.languages if lang.code in zips]
     ui = project.language(project.source_language) or langs[0]
@@ -444,7 +447,7 @@ def _language_section(project: Project, lang: Language, entries: list[Entry], ti
                 f'<span class="visually-hidden"> – {e(title)}</span></a></td><td>{size_text(f.bytes)}{detail}</td>')
             out.append(f"<tr>{row}</tr>")
     out.append("</tbody>\n</table>")
-    zip_link = f"{root}{zip_name}" if every else f"../{zip_name}"
+    zip_link = f"{root}{zip_name}"
     text = words["zip"].format(language=lang.name, size=size_text(zip_size))
     out.append(f'<p><a href="{e(zip_link)}" download>{e(text)}</a></p>')
     out.append("</section>")

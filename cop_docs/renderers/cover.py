@@ -26,14 +26,16 @@ from .resources import THEMES, ConfinedFetcher
 RESOLUTION = 200
 
 
-def first_image(doc: Json) -> str | None:
-    """The URL (relative to the project) of the document's first image, if it has one."""
+def first_image(doc: Json) -> tuple[str, str] | None:
+    """The URL (relative to the project) and the alt text of the document's first image, if it has one: the
+    picture of the cover, in print and in the e-book."""
     stack: list[object] = [doc["blocks"]]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
             if node.get("t") == "Image":
-                return node["c"][2][0]
+                _attr, alt, (url, _title) = node["c"]
+                return url, stringify(alt)
             stack.append(node.get("c"))
         elif isinstance(node, list):
             stack.extend(reversed(node))
@@ -48,7 +50,7 @@ def alt_text(job: Job) -> str:
 def cover_html(job: Job) -> str:
     image = first_image(job.doc)
     esc = html.escape
-    picture = f'<img src="{esc(image)}" alt="">' if image else ""
+    picture = f'<img src="{esc(image[0])}" alt="">' if image else ""
     draft = f'<p class="draft-mark" lang="en">{esc(theme.DRAFT_MARK)}</p>\n' if job.draft else ""
     template = string.Template((THEMES / "cover.html").read_text(encoding="utf-8"))
     return template.substitute(

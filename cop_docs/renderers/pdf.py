@@ -14,7 +14,7 @@ from pathlib import Path
 from weasyprint import CSS, HTML
 
 from .. import pandoc
-from . import Job, Renderer, pdf_text, print_markup, theme
+from . import Job, Renderer, cover, pdf_text, print_markup, theme
 from .resources import THEMES, ConfinedFetcher
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -30,9 +30,9 @@ def page_html(job: Job) -> str:
         "kind": job.document.kind,
         "document-id": job.document.id,
     }
-    cover = print_markup.first_image(doc)
-    if cover:  # pandoc inserts variables as they are: the alt text is a translation, so it is escaped here
-        variables["cover-image"], variables["cover-alt"] = (html.escape(value, quote=True) for value in cover)
+    picture = cover.first_image(doc)
+    if picture:  # pandoc inserts variables as they are: the alt text is a translation, so it is escaped here
+        variables["cover-image"], variables["cover-alt"] = (html.escape(value, quote=True) for value in picture)
     if job.draft:
         variables["draft-mark"] = theme.DRAFT_MARK
     return pandoc.write_html(doc, template=theme.PAGE_TEMPLATE, variables=variables)

@@ -3,8 +3,8 @@
 In: a localized pandoc AST. Out: a copy where each note is a ``footnote`` span in the text (the print theme floats
 it to the foot of its page, numbered there) and each run of four or more underscores, a blank to fill in, is an
 ``blank`` span the theme draws as an answer line, as long in every language; the underscores stay in it
-(transparent) so that copied text keeps its blank where it was. The cover picture
-is the document's first image. The e-book keeps pandoc's own notes, which reading systems show as pop-ups.
+(transparent) so that copied text keeps its blank where it was. The e-book keeps
+pandoc's own notes, which reading systems show as pop-ups.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import re
 
-from ..segments import Json, stringify
+from ..segments import Json
 
 _BLANK = re.compile(r"_{4,}")
 
@@ -59,18 +59,3 @@ def _note_text(blocks: list[Json]) -> list[Json]:
                 inlines.append({"t": "Space"})
             inlines.extend(block["c"])
     return inlines
-
-
-def first_image(doc: Json) -> tuple[str, str] | None:
-    """The (URL, alt text) of the document's first picture, for the cover."""
-    stack = [doc["blocks"]]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if node.get("t") == "Image":
-                _attr, alt, (url, _title) = node["c"]
-                return url, stringify(alt)
-            stack.append(node.get("c"))
-        elif isinstance(node, list):
-            stack.extend(reversed(node))
-    return None
