@@ -5,7 +5,7 @@ inline Markdown, a few hundred repeated under a msgctxt), its French PO file (fa
 reversed; most translated, some fuzzy, some empty), and a new template in which ~10% of the messages are
 edited slightly (one word changed, added or removed), ~3% are removed and ~3% are new. Then measures:
 
-- cop-docs: ``pofiles.read`` of the POT and the PO, ``merge.merge`` and ``pofiles.text_of`` of the result, i.e.
+- cop-docs: ``pofiles.read`` of the POT and the PO, ``merge.merge`` and ``po.dumps`` of the result, i.e.
   the whole update of one file (best of 3, after one warm-up; target ≤ 1.5 s);
 - GNU ``msgmerge --previous`` (fuzzy matching, its default) on the same files, and ``msgmerge -N`` (no fuzzy
   matching) for reference;
@@ -31,6 +31,7 @@ from rapidfuzz import fuzz
 
 from cop_docs import config
 from cop_docs.catalogs import extract, merge, pofiles
+from cop_docs.catalogs import po as catalog_po
 
 MESSAGES = 8000
 WITH_CONTEXT = 300
@@ -137,14 +138,13 @@ def write_pot(path: Path, entries: list[dict]) -> None:
     for e in entries:
         pot.append(polib.POEntry(msgid=e["msgid"], msgctxt=e["msgctxt"], msgstr="", comment=e["comment"],
                                  occurrences=list(e["occurrences"])))
-    pofiles.write_atomic(path, pofiles.text_of(pot))
+    pofiles.write_atomic(path, str(pot) + "\n")
 
 
 def write_po(path: Path, entries: list[dict], gen: Catalogs, project: config.Project,
              lang: config.Language) -> dict[str, int]:
-    pot = polib.POFile(wrapwidth=78)
-    pot.metadata = extract.header("Benchmark 2026 handbook")
-    po = merge.new_catalog(project, lang, pot)
+    po = polib.POFile(wrapwidth=78)
+    po.metadata = extract.header("Benchmark 2026 handbook")
     po.metadata.update({"Language": lang.po_language, "Plural-Forms": lang.plural_forms,
                         "Last-Translator": "Benchmark <bench@example.org>"})
     stats = {"translated": 0, "fuzzy": 0, "untranslated": 0}
@@ -164,7 +164,7 @@ def write_po(path: Path, entries: list[dict], gen: Catalogs, project: config.Pro
         if gen.rng.random() < 0.02:
             entry.tcomment = "Checked with the regional office."
         po.append(entry)
-    pofiles.write_atomic(path, pofiles.text_of(po))
+    pofiles.write_atomic(path, str(po) + "\n")
     return stats
 
 
@@ -180,10 +180,10 @@ def cop_update(pot_path: Path, po_path: Path, lang: config.Language, project: co
     NEAREST[1] = 0.0
     new = merge.merge(pot, po, lang, project)
     t3 = time.perf_counter()
-    text = pofiles.text_of(new)
+    text = catalog_po.dumps(new)
     t4 = time.perf_counter()
     return text, {"read_pot": t1 - t0, "read_po": t2 - t1, "merge": t3 - t2,
-                  "merge_of_which_fuzzy_search": NEAREST[1], "text_of": t4 - t3}
+                  "merge_of_which_fuzzy_search": NEAREST[1], "dumps": t4 - t3}
 
 
 #: merge._nearest (the batched RapidFuzz search), wrapped to time it: [function, seconds of the last call]
@@ -323,7 +323,8 @@ def main() -> int:
         gnu_s = run_msgmerge(["--previous"], po_path, pot_path, gnu_path)
         gnu_n_s = run_msgmerge(["-N"], po_path, pot_path, gnu_n_path)
 
-        old, ours, theirs = pofiles.read(po_path), pofiles.read(ours_path), pofiles.read(gnu_path)
+        # compared through polib, a reader of its own
+        old, ours, theirs = polib.pofile(str(po_path)), polib.pofile(str(ours_path)), polib.pofile(str(gnu_path))
         result = {
             "benchmark": "update",
             "machine": machine(),
@@ -343,7 +344,7 @@ def main() -> int:
             "msgmerge_N_s": r(gnu_n_s),
             "cop_docs_over_msgmerge": round(best / gnu_s, 3),
             "counts": {"cop_docs": counts(ours), "msgmerge_previous": counts(theirs),
-                       "msgmerge_N": counts(pofiles.read(gnu_n_path))},
+                       "msgmerge_N": counts(polib.pofile(str(gnu_n_path)))},
             "fuzzy_agreement": agreement(old, ours, theirs),
         }
         if best > TARGET_S:

@@ -322,7 +322,8 @@ def _gate(args: argparse.Namespace) -> int:
         rows = [{"document": d.document.id, "language": d.language.code, "status": d.status, "reason": d.reason,
                  "required": d.language.release.required, "blocks_release": d.blocks_release,
                  "messages_percent": round(d.messages.percent, 2), "words_percent": round(d.words.percent, 2),
-                 "missing": [{"path": m.path, "line": m.line, "state": m.state, "msgid": m.msgid} for m in d.missing]}
+                 "missing": [{"path": m.path, "line": m.line, "state": m.state, "reason": m.reason, "msgid": m.msgid}
+                             for m in d.missing]}
                 for d in decisions]
         _emit(json.dumps({"outputs": rows, "passed": not blocked}, ensure_ascii=False, indent=2) + "\n", None)
     else:
@@ -332,7 +333,8 @@ def _gate(args: argparse.Namespace) -> int:
             for d in chosen:
                 print(f"  {d.document.id} ({d.language.code}): {d.reason}")
                 for m in d.missing[: args.show]:
-                    print(f"    {m.path}:{m.line}: {m.state}: {_short(m.msgid)}")
+                    why = f" ({m.reason})" if m.reason not in ("", m.state, "not translated") else ""
+                    print(f"    {m.path}:{m.line}: {m.state}{why}: {_short(m.msgid)}")
                 if len(d.missing) > args.show:
                     print(f"    … and {len(d.missing) - args.show} more ({len(d.missing)} in all)")
         for d in blocked:
@@ -360,26 +362,26 @@ def _short(text: str, width: int = 70) -> str:
 
 
 def _md2pot(args: argparse.Namespace) -> int:
-    from .catalogs import extract, pofiles
+    from .catalogs import extract, po, pofiles
     from .sources import read_source
 
     source = read_source(args.markdown, root=args.markdown.parent)
-    text = extract.template_text(args.markdown.stem, [(source.path, unit) for unit in source.units])
+    template = extract.template_catalog(args.markdown.stem, [(source.path, unit) for unit in source.units])
     if args.output:
-        pofiles.write_template(args.output, text)
+        pofiles.write_template(args.output, template)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(po.dumps(template))
     return 0
 
 
 def _po2md(args: argparse.Namespace) -> int:
     from . import pandoc
+    from .catalogs import coverage, po
     from .localization import localize
-    from .pipeline import translations
     from .sources import read_source
 
     source = read_source(args.markdown, root=args.markdown.parent)
-    doc = localize([source], translations(args.po))
+    doc = localize([source], coverage.catalog_translations(po.read(args.po)))
     _emit(pandoc.write_document_markdown(doc), args.output)
     return 0
 

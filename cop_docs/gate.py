@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .catalogs import pofiles
-from .catalogs.coverage import CatalogCoverage, Counts, project_coverage
+from .catalogs.coverage import CatalogCoverage, Counts, catalog_messages, project_coverage
 from .config import Document, Language, Project, Snippet
 from .sources import included_snippets
 
@@ -27,6 +26,7 @@ class Missing:
     line: int
     state: str  #: "untranslated" or "fuzzy"
     msgid: str
+    reason: str = ""  #: why it is not translated: not in the PO file, empty, fuzzy, another kind of block…
 
 
 @dataclass
@@ -85,39 +85,19 @@ def _decide(project: Project, doc: Document, lang: Language, messages: Counts, w
 
 
 def missing_messages(project: Project, doc: Document, lang: Language) -> list[Missing]:
-    """Untranslated and fuzzy messages of a document in a language, with the line of each in its catalog,
-    its included snippets' catalogs too. With no PO file yet, every message is missing, at its line in the
-    template."""
+    """Untranslated and fuzzy messages of a document in a language, its included snippets' too, each where it is:
+    its line in the PO file, or in the template when the PO file lacks it."""
     out = _missing_in(project, doc, lang)
     for snippet in included_snippets(project, doc):
         out += _missing_in(project, snippet, lang)
     return out
 
 
-def _missing_in(project: Project, doc: Document | Snippet, lang: Language) -> list[Missing]:
-    po_path = project.po_path(doc, lang)
-    path = po_path if po_path.exists() else project.pot_path(doc)
-    if not path.exists():
-        return []
-    shown = path.relative_to(project.root).as_posix()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    out = []
-    for entry in pofiles.read(path):
-        if entry.obsolete or not entry.msgid:
-            continue
-        first = entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr
-        state = "untranslated" if not first else "fuzzy" if "fuzzy" in entry.flags else None
-        if state:
-            out.append(Missing(shown, _msgid_line(lines, entry.linenum), state, entry.msgid))
-    return out
-
-
-def _msgid_line(lines: list[str], start: int) -> int:
-    """The line of an entry's msgctxt or msgid (polib gives the line where the entry's comments start)."""
-    for number in range(start, len(lines) + 1):
-        if lines[number - 1].startswith(("msgctxt ", "msgid ")):
-            return number
-    return start
+def _missing_in(project: Project, item: Document | Snippet, lang: Language) -> list[Missing]:
+    po_path, pot_path = (p.relative_to(project.root).as_posix() for p in (project.po_path(item, lang),
+                                                                          project.pot_path(item)))
+    return [Missing(po_path if m.line is not None else pot_path, m.line or m.template_line, m.state, m.msgid, m.reason)
+            for m in catalog_messages(project, item, lang) if m.state != "translated"]
 
 
 def status_of(decisions: list[Decision], doc: Document, lang: Language) -> Decision:

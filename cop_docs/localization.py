@@ -1,8 +1,9 @@
 """Localized documents: master ASTs with the translations put in.
 
 In: the parsed master files of one document and a translation table (msgctxt, msgid) → msgstr holding only
-finished translations (a fuzzy or empty msgstr is left out by the caller, so the English source shows
-instead). Out: one pandoc AST for the whole document in the target language.
+the translations coverage counts as translated (:func:`cop_docs.catalogs.coverage.translations`: a fuzzy,
+empty or missing one, or one that reads as another kind of block, is left out, so the source shows instead).
+Out: one pandoc AST for the whole document in the target language.
 
 Translations are untrusted input. Every msgstr is parsed with raw HTML off and then *confined* to its msgid:
 a link or image may only point where the source's link or image points, and takes the source's attributes
@@ -15,21 +16,17 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
-import re
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from . import pandoc
-from .catalogs import pofiles
-from .segments import Json, Segment, notes_in, segments, stringify
+from .catalogs import messages, pofiles
+from .segments import Json, Segment, notes_in, segments
 from .sources import SourceFile
 
 Key = tuple[str | None, str]
 
-_NOTE_REF = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
 _CONTAINERS = ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps")
 
 
@@ -60,47 +57,18 @@ def localize(files: list[SourceFile], translations: Mapping[Key, str] | None, *,
 
 
 def _parse_cached(texts: list[str], cache: Path | None) -> list[list[Json]]:
-    """parse_messages, read back from ``cache`` when the same texts were parsed before (by the same pandoc)."""
+    """The blocks of each translation (:func:`messages.parse`), read back from ``cache`` when the same texts were
+    parsed before (by the same pandoc)."""
     if cache is None or not texts:
-        return parse_messages(texts)
-    key = hashlib.sha256(json.dumps([pandoc.version(), texts], ensure_ascii=False).encode()).hexdigest()
+        return messages.parse(texts)
+    key = hashlib.sha256(json.dumps(["blocks", pandoc.version(), texts], ensure_ascii=False).encode()).hexdigest()
     path = cache / f"{key}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        parsed = parse_messages(texts)
+        parsed = messages.parse(texts)
         pofiles.write_atomic(path, json.dumps(parsed, ensure_ascii=False))
         return parsed
-
-
-def parse_messages(texts: list[str]) -> list[list[Json]]:
-    """Parse message strings (msgstrs) as inline Markdown, in one pandoc call. Each becomes a list of inlines."""
-    if not texts:
-        return []
-    sep = "cop" + secrets.token_hex(8)
-    parts = []
-    notes = []
-    for i, text in enumerate(texts):
-        text = _BLANK_LINES.sub("\n", text.strip())
-        text = _NOTE_REF.sub(lambda m, i=i: f"[^{i}n{m.group(1)}]", text)
-        notes += _NOTE_REF.findall(text)
-        parts.append(text)
-    # An empty fenced div with an unguessable id separates messages: unlike a paragraph it cannot become the
-    # term of a definition list when the next message starts with ": ", and no translation can forge it.
-    fence = f"\n\n::: {{#{sep}}}\n:::\n\n"
-    defs = "\n\n".join(f"[^{label}]: {label}" for label in dict.fromkeys(notes))
-    doc = pandoc.read_markdown(fence.join(parts) + fence + defs + "\n", path="<translations>", fmt=pandoc.MESSAGE_FORMAT)
-    chunks: list[list[Json]] = [[]]
-    for block in doc["blocks"]:
-        if block["t"] == "Div" and block["c"][0][0] == sep:
-            chunks.append([])
-        else:
-            chunks[-1].append(block)
-    chunks = chunks[: len(texts)]
-    if len(chunks) != len(texts):
-        # A message opened a block that swallowed the separators (an unclosed code fence, say): parse one by one.
-        return [parse_messages([t])[0] for t in texts] if len(texts) > 1 else [[_str(texts[0])]]
-    return [_flatten(blocks) for blocks in chunks]
 
 
 def _translate(doc: Json, source: SourceFile, translations: Mapping[Key, str], mark: str | None,
@@ -121,8 +89,8 @@ def _translate(doc: Json, source: SourceFile, translations: Mapping[Key, str], m
     # Footnote segments hold blocks inside the source's Note objects; capture them before any segment changes.
     source_inlines = [seg.get() for seg, _ in pending]
     parsed = _parse_cached([msgstr for _, msgstr in pending], cache)
-    for (seg, _), original, inlines in zip(pending, source_inlines, parsed, strict=True):
-        seg.set(confine(inlines, original, urls))
+    for (seg, _), original, blocks in zip(pending, source_inlines, parsed, strict=True):
+        seg.set(confine(_flatten(blocks), original, urls))
     for seg in untranslated:
         seg.set([{"t": "Span", "c": [["", ["untranslated"], [["lang", mark]]], seg.get()]}])
 
@@ -190,7 +158,7 @@ class _Allowed:
             elif t == "Quoted":
                 out.append({"t": t, "c": [node["c"][0], self.confine(node["c"][1])]})
             elif t == "Note":
-                label = _note_label(node)
+                label = messages.note_label(node)
                 if label is not None and 0 < label <= len(self.notes):
                     out.append(self.notes[label - 1])
             elif t == "RawInline":
@@ -200,13 +168,6 @@ class _Allowed:
             else:  # Str, Space, SoftBreak, LineBreak, Math
                 out.append(node)
         return out
-
-
-def _note_label(note: Json) -> int | None:
-    """The footnote number the translator wrote (parse_messages made the note's text ``<message>n<label>``)."""
-    text = stringify(note["c"][0]["c"]) if note["c"] and note["c"][0]["t"] in ("Para", "Plain") else ""
-    _, _, label = text.partition("n")
-    return int(label) if label.isdigit() else None
 
 
 def _flatten(blocks: list[Json]) -> list[Json]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import dependencies, gate, sources
-from .catalogs import coverage, merge, pofiles
+from .catalogs import coverage, merge, po, pofiles
 from .catalogs import extract as extraction
 from .config import Document, Language, Project, Snippet
 from .errors import CopDocsError, RenderError
@@ -54,9 +54,9 @@ def extract(project: Project, docs: Iterable[Document | Snippet], progress: Prog
     """Write each document's (and snippet's) POT template, only when its messages changed."""
     results = []
     for doc in docs:
-        text, count = extraction.template(project, doc, load_sources(project, doc))
+        template, count = extraction.template(project, doc, load_sources(project, doc))
         path = project.pot_path(doc)
-        changed = pofiles.write_template(path, text)
+        changed = pofiles.write_template(path, template)
         results.append(Written(path, changed, f"{count} messages"))
         progress(f"{'wrote' if changed else 'unchanged'} {rel(project, path)} ({count} messages)")
     return results
@@ -67,7 +67,8 @@ def extract(project: Project, docs: Iterable[Document | Snippet], progress: Prog
 
 def update(project: Project, docs: Iterable[Document | Snippet], langs: Iterable[Language],
            progress: Progress = _quiet) -> list[Written]:
-    """Extract, then create or merge every language's PO file of each document (and snippet)."""
+    """Extract, then create or merge every language's PO file of each document (and snippet). A file is written
+    only when what it says changes."""
     results = []
     langs = [lang for lang in langs if lang.code != project.source_language]
     for doc in docs:
@@ -77,10 +78,11 @@ def update(project: Project, docs: Iterable[Document | Snippet], langs: Iterable
             path = project.po_path(doc, lang)
             old = pofiles.read(path) if path.exists() else None
             new = merge.merge(pot, old, lang, project)
-            changed = pofiles.save(path, new)
-            fuzzy = sum(1 for e in new if "fuzzy" in e.flags and not e.obsolete)
-            obsolete = sum(1 for e in new if e.obsolete)
-            detail = f"{len(new.translated_entries())} translated, {fuzzy} fuzzy, {obsolete} obsolete"
+            changed = pofiles.save(path, new, old)
+            messages = new.messages
+            translated = sum(1 for e in messages if e.state == po.TRANSLATED)
+            fuzzy = sum(1 for e in messages if e.state == po.FUZZY)
+            detail = f"{translated} translated, {fuzzy} fuzzy, {len(new.entries) - len(messages)} obsolete"
             state = "created" if old is None else "updated" if changed else "unchanged"
             results.append(Written(path, changed, detail))
             progress(f"{state} {rel(project, path)} ({detail})")
@@ -89,47 +91,42 @@ def update(project: Project, docs: Iterable[Document | Snippet], langs: Iterable
 
 def outdated(project: Project, langs: Iterable[Language] | None = None) -> list[Path]:
     """The catalogs that ``update`` would change: templates whose messages differ from the sources', PO files
-    that are missing or that a merge with their template would change. Nothing is written (a lock-file check)."""
+    that are missing or that a merge with their template would change. Nothing is written (a lock-file check);
+    files are compared by what they say, not by how their lines are wrapped."""
     stale = []
     langs = [lang for lang in (langs or project.languages) if lang.code != project.source_language]
     for doc in project.catalogs:
         path = project.pot_path(doc)
-        text = extraction.template(project, doc, load_sources(project, doc))[0]
-        try:
-            current = path.read_text(encoding="utf-8")
-        except OSError:
-            current = None
-        if current is None or pofiles.without_creation_date(current) != pofiles.without_creation_date(text):
+        template = extraction.template(project, doc, load_sources(project, doc))[0]
+        if not pofiles.template_is_current(path, template):
             stale.append(path)
             continue
         pot = pofiles.read(path)
         for lang in langs:
-            po = project.po_path(doc, lang)
-            if not po.exists() or pofiles.text_of(merge.merge(pot, pofiles.read(po), lang, project)) != \
-                    po.read_text(encoding="utf-8"):
-                stale.append(po)
+            po_path = project.po_path(doc, lang)
+            if not po_path.exists():
+                stale.append(po_path)
+                continue
+            current = pofiles.read(po_path)
+            if merge.merge(pot, current, lang, project).content() != current.content():
+                stale.append(po_path)
     return stale
 
 
 # --- localize ------------------------------------------------------------------------------------------
 
 
-def translations(path: Path) -> dict[Key, str]:
-    """The finished translations of a PO file: fuzzy, empty and obsolete entries are left out."""
-    if not path.exists():
+def translations(project: Project, item: Document | Snippet, lang: Language) -> dict[Key, str]:
+    """The translations a document (or snippet) shows in a language: those coverage counts as translated."""
+    if lang.code == project.source_language:
         return {}
-    catalog = pofiles.read(path)
-    return {
-        (e.msgctxt, e.msgid): e.msgstr
-        for e in catalog
-        if e.msgstr and not e.obsolete and "fuzzy" not in e.flags
-    }
+    return coverage.translations(project, item, lang)
 
 
 def localized(project: Project, doc: Document, lang: Language, files: list[SourceFile], *,
               draft: bool = False) -> Json:
     """The document in one language, with the metadata every renderer needs (a draft marks what is untranslated)."""
-    table = None if lang.code == project.source_language else translations(project.po_path(doc, lang))
+    table = None if lang.code == project.source_language else translations(project, doc, lang)
     ast = _localize(project, lang, files, table, draft)
     _expand_includes(project, lang, ast["blocks"], draft)
     ast["blocks"] = _for_document(ast["blocks"], doc)
@@ -181,7 +178,7 @@ def _expand_includes(project: Project, lang: Language, blocks: list[Json], draft
         snippet = project.snippet(snippet_id)
         if snippet is None or snippet_id in trail:
             raise RenderError(f"cannot include snippet '{snippet_id}'", project.config_path)
-        table = None if lang.code == project.source_language else translations(project.po_path(snippet, lang))
+        table = None if lang.code == project.source_language else translations(project, snippet, lang)
         inner = _localize(project, lang, load_sources(project, snippet), table, draft)["blocks"]
         _expand_includes(project, lang, inner, draft, (*trail, snippet_id))
         attr = block["c"][0]

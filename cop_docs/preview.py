@@ -135,7 +135,7 @@ def _fill(project: Project, entry: Entry, folder: Path, pages: int, width: int |
     from .pipeline import translations
 
     if entry.language.code != project.source_language:
-        table = translations(project.po_path(entry.document, entry.language))
+        table = translations(project, entry.document, entry.language)
         entry.title = table.get((None, entry.title), entry.title)
         entry.audience = table.get((None, entry.audience), entry.audience)
     if entry.status == "ok":

@@ -465,6 +465,6 @@ def localized_titles(project: Project, lang: Language) -> dict[str, tuple[str, s
     """Each document's title and audience in the language (the source's where not translated)."""
     out = {}
     for doc in project.documents:
-        table = {} if lang.code == project.source_language else pipeline.translations(project.po_path(doc, lang))
+        table = pipeline.translations(project, doc, lang)
         out[doc.id] = (table.get((None, doc.title), doc.title), table.get((None, doc.audience), doc.audience))
     return out

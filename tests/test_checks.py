@@ -40,7 +40,7 @@ EXPECTED = {
     ("es.po", 67, "syntax", "error"),  # unmatched '['
     ("es.po", 75, "numbers", "warning"),  # 2026 became 2025
     ("es.po", 88, "spanish-opening", "warning"),  # "Qué puedes hacer?"
-    ("es.po", 98, "syntax", "error"),  # starts with "- ": read as a list
+    ("es.po", 98, "block-kind", "error"),  # starts with "- ": read as a list, so not used
     ("ru.po", 43, "placeholders", "error"),  # %s dropped
     ("ru.po", 49, "syntax", "error"),  # [text](target without ')'
     ("ru.po", 81, "syntax", "error"),  # unclosed **
@@ -98,8 +98,9 @@ def test_problem_lines_are_msgstr_lines_and_messages_quote_the_offence(fixture_p
 
 def test_one_pandoc_call_per_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    real = cop_docs.pandoc.read_markdown
-    monkeypatch.setattr(cop_docs.pandoc, "read_markdown", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for name in ("read_markdown", "read_markdown_json"):
+        real = getattr(cop_docs.pandoc, name)
+        monkeypatch.setattr(cop_docs.pandoc, name, lambda *a, real=real, **k: calls.append(1) or real(*a, **k))
     project = config.load(FIXTURE / "cop-docs.yaml")
     problems = check_project(project, langs=["fr"], docs=["sample"])
     assert len(calls) == 1
@@ -141,8 +142,9 @@ def test_real_glossary_is_used_by_the_real_translations(real_project: config.Pro
     # the check is not vacuous: with wrong approved translations, the real translations are reported in every
     # language that has translated text, for most of the glossary's terms
     translated = {code for code in ("fr", "es", "ru", "ar", "zh-Hans")
-                  if any(pofiles.read(real_project.po_path(d, real_project.language(code))).translated_entries()
-                         for d in real_project.catalogs if real_project.po_path(d, real_project.language(code)).exists())}
+                  if any(e.state == "translated"
+                         for d in real_project.catalogs if real_project.po_path(d, real_project.language(code)).exists()
+                         for e in pofiles.read(real_project.po_path(d, real_project.language(code))).entries)}
     assert translated
     for code in translated:
         assert len(seen.get(code, set())) >= len(glossary.terms) // 2, (code, seen.get(code))
@@ -220,8 +222,12 @@ FR = [
     ("Plain text.", "Texte] fermé.", {"syntax"}),
     ("Read [this](https://x.org).", "Lisez [ceci](https://x.org.", {"syntax"}),
     ("A note.[^1]", "Une note.[^1", {"syntax", "markup"}),
-    ("Plain text.", "```` Texte", {"syntax"}),  # an unclosed code fence swallows what follows in the batch
-    ("Plain text.", "# Texte", {"syntax"}),
+    ("Plain text.", "```` Texte", {"block-kind"}),  # an unclosed code fence swallows what follows in the batch
+    ("Plain text.", "# Texte", {"block-kind"}),
+    ("Plain text.", "[nota]: https://example.org", {"block-kind", "french-spacing"}),  # a link definition: nothing
+    ("Plain text.", "---", {"block-kind"}),
+    ("Plain text.", "| a | b |\n|---|---|\n| c | d |", {"block-kind", "whitespace"}),
+    ("Plain text.", "::: {#x}\nTexte", {"block-kind", "whitespace"}),
     ("Hello", "Bonjour\u200f", {"bidi-controls"}),
     ("Hello", "Bon\u202ejour", {"bidi-controls"}),
     ("Hello", " Bonjour", {"whitespace"}),

@@ -13,7 +13,7 @@ import polib
 import pytest
 
 from cop_docs import config, pipeline
-from cop_docs.catalogs import extract, pofiles
+from cop_docs.catalogs import extract, po
 from cop_docs.sources import SourceFile, read_source
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -37,9 +37,9 @@ def units(name: str) -> list:
     return _source(name).units
 
 
-def pot_of(name: str) -> polib.POFile:
+def pot_of(name: str) -> po.Catalog:
     source = _source(name)
-    return extract.catalog(Path(name).stem, [(source.path, u) for u in source.units])
+    return extract.template_catalog(Path(name).stem, [(source.path, u) for u in source.units])
 
 
 def msgids(name: str) -> list[str]:
@@ -50,10 +50,18 @@ def by_comment(name: str) -> list[tuple[str, str]]:
     return [(u.comment, u.msgid) for u in units(name)]
 
 
-def entry(pot: polib.POFile, msgid: str, msgctxt: str | None = None) -> polib.POEntry:
-    found = [e for e in pot if e.msgid == msgid and e.msgctxt == msgctxt]
+def entry(pot: po.Catalog, msgid: str, msgctxt: str | None = None) -> po.Entry:
+    found = [e for e in pot.entries if e.msgid == msgid and e.msgctxt == msgctxt]
     assert len(found) == 1, f"{len(found)} entries for {msgctxt!r}/{msgid!r}"
     return found[0]
+
+
+def comment(e: po.Entry) -> str:
+    return "\n".join(e.extracted)
+
+
+def occurrences(e: po.Entry) -> list[tuple[str, str]]:
+    return [tuple(r.rsplit(":", 1)) for r in e.references]
 
 
 def run_cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -197,8 +205,8 @@ def test_figure_caption_alt_text_and_title():
     ]
     pot = pot_of("12-figures.md")
     caption = entry(pot, "A shield protecting a child at a computer")
-    assert caption.comment == "figure caption; image alt text"
-    assert entry(pot, "Safe and confident online").comment == "image title"
+    assert comment(caption) == "figure caption; image alt text"
+    assert comment(entry(pot, "Safe and confident online")) == "image title"
 
 
 def test_inline_images_stay_in_their_paragraph():
@@ -232,7 +240,7 @@ def test_footnotes():
         ("footnote", "Research shows this in many countries."),
     ]
     pot = pot_of("30-footnotes.md")
-    assert [e.msgid for e in pot] == [
+    assert [e.msgid for e in pot.entries] == [
         "Children learn quickly.[^1] Parents learn too.[^2]",
         "Research shows this in many countries.",
         "Short note about parents.",
@@ -482,43 +490,43 @@ REFERENCES = [
 @pytest.mark.parametrize("name, msgid, line", REFERENCES, ids=[f"{n[:-3]}:{line}" for n, _, line in REFERENCES])
 def test_reference_names_file_and_line(name: str, msgid: str, line: int):
     pot = pot_of(name)
-    found = [e for e in pot if e.msgid == msgid]
-    assert found, f"no message {msgid!r}; have {[e.msgid for e in pot]}"
-    assert (name, str(line)) in found[0].occurrences, found[0].occurrences
+    found = [e for e in pot.entries if e.msgid == msgid]
+    assert found, f"no message {msgid!r}; have {[e.msgid for e in pot.entries]}"
+    assert (name, str(line)) in occurrences(found[0]), found[0].references
 
 
 def test_reference_lines_in_pot_text():
-    text = pofiles.text_of(pot_of("25-pipe-table.md"))
+    text = po.dumps(pot_of("25-pipe-table.md"))
     assert "#. table cell\n#: 25-pipe-table.md:4\nmsgid \"A stranger asking for a chat\"\n" in text
 
 
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=SAMPLE_IDS)
 def test_every_entry_has_comment_and_reference(path: Path):
     pot = pot_of(path.name)
-    assert len(pot) > 0
+    assert len(pot.entries) > 0
     nlines = len(path.read_text(encoding="utf-8").splitlines())
-    for e in pot:
+    for e in pot.entries:
         assert e.msgid.strip() == e.msgid and e.msgid
-        assert e.comment, e.msgid
-        for part in e.comment.split("; "):
+        assert comment(e), e.msgid
+        for part in comment(e).split("; "):
             assert KNOWN_COMMENTS.match(part), part
-        assert e.occurrences
-        for file, line in e.occurrences:
+        assert e.references
+        for file, line in occurrences(e):
             assert file == path.name
             assert 1 <= int(line) <= nlines
 
 
 def test_identical_texts_merge_into_one_entry():
     pot = pot_of("56-duplicate-texts.md")
-    assert [e.msgid for e in pot] == ["Summary", "Keep talking."]
+    assert [e.msgid for e in pot.entries] == ["Summary", "Keep talking."]
     keep = entry(pot, "Keep talking.")
-    assert keep.occurrences == [("56-duplicate-texts.md", "3"), ("56-duplicate-texts.md", "7"),
+    assert occurrences(keep) == [("56-duplicate-texts.md", "3"), ("56-duplicate-texts.md", "7"),
                                 ("56-duplicate-texts.md", "9")]
-    assert keep.comment == "paragraph; list item"
+    assert comment(keep) == "paragraph; list item"
     summary = entry(pot, "Summary")
-    assert summary.occurrences == [("56-duplicate-texts.md", "1"), ("56-duplicate-texts.md", "5")]
-    assert summary.comment == "heading level 1; heading level 2"
-    text = pofiles.text_of(pot)
+    assert occurrences(summary) == [("56-duplicate-texts.md", "1"), ("56-duplicate-texts.md", "5")]
+    assert comment(summary) == "heading level 1; heading level 2"
+    text = po.dumps(pot)
     assert text.count('msgid "Keep talking."') == 1
     assert "#: 56-duplicate-texts.md:3 56-duplicate-texts.md:7 56-duplicate-texts.md:9\n" in text
 
@@ -527,9 +535,9 @@ def test_identical_texts_in_several_files_merge(tmp_path: Path):
     (tmp_path / "a.md").write_text("# Summary\n\nKeep talking.\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("Intro.\n\nKeep talking.\n", encoding="utf-8")
     sources = [read_source(tmp_path / n, root=tmp_path, cache_dir=None) for n in ("a.md", "b.md")]
-    pot = extract.catalog("test", [(s.path, u) for s in sources for u in s.units])
-    assert entry(pot, "Keep talking.").occurrences == [("a.md", "3"), ("b.md", "3")]
-    assert [e.msgid for e in pot] == ["Summary", "Keep talking.", "Intro."]
+    pot = extract.template_catalog("test", [(s.path, u) for s in sources for u in s.units])
+    assert occurrences(entry(pot, "Keep talking.")) == [("a.md", "3"), ("b.md", "3")]
+    assert [e.msgid for e in pot.entries] == ["Summary", "Keep talking.", "Intro."]
 
 
 # --- msgctxt --------------------------------------------------------------------------------------------
@@ -537,8 +545,8 @@ def test_identical_texts_in_several_files_merge(tmp_path: Path):
 
 def test_i18n_context_gives_msgctxt():
     pot = pot_of("36-div-context.md")
-    assert [(e.msgctxt, e.msgid) for e in pot] == [("button", "Open"), ("adjective", "Open"), (None, "Open")]
-    text = pofiles.text_of(pot)
+    assert [(e.msgctxt, e.msgid) for e in pot.entries] == [("button", "Open"), ("adjective", "Open"), (None, "Open")]
+    text = po.dumps(pot)
     assert 'msgctxt "button"\nmsgid "Open"' in text
     assert 'msgctxt "adjective"\nmsgid "Open"' in text
 
@@ -547,7 +555,7 @@ def test_i18n_context_is_inherited_by_nested_blocks():
     assert [(u.context, u.msgid) for u in units("63-div-nested.md")] == [
         (None, "Outer paragraph in a box."), ("sidebar", "Inner paragraph with a context.")]
     pot = pot_of("67-table-in-context-div.md")
-    assert [(e.msgctxt, e.msgid) for e in pot] == [
+    assert [(e.msgctxt, e.msgid) for e in pot.entries] == [
         ("settings-table", "Setting"), ("settings-table", "Value"), ("settings-table", "Location"),
         ("settings-table", "Off"), (None, "Setting"), (None, "Value"), (None, "Camera"), (None, "On")]
 
@@ -556,8 +564,8 @@ def test_i18n_context_is_inherited_by_nested_blocks():
 
 
 def test_extracting_twice_gives_identical_text(fixed_time):
-    first = pofiles.text_of(pot_of("62-mixed-document.md"))
-    second = pofiles.text_of(pot_of("62-mixed-document.md"))
+    first = po.dumps(pot_of("62-mixed-document.md"))
+    second = po.dumps(pot_of("62-mixed-document.md"))
     assert first == second
     assert '"POT-Creation-Date: 2023-11-14 22:13+0000\\n"' in first
 
@@ -615,12 +623,12 @@ def test_pot_creation_date_moves_only_when_messages_change(tmp_path: Path, monke
 def test_template_from_project(tmp_path: Path, fixed_time):
     project = _project(tmp_path)
     doc = project.document("guide")
-    pot = polib.pofile(extract.template(project, doc, pipeline.load_sources(project, doc))[0])
+    pot = extract.template(project, doc, pipeline.load_sources(project, doc))[0]
     assert pot.metadata["Project-Id-Version"] == "Test Project 2026 guide"
     title = entry(pot, "Keeping children safe online")
-    assert title.occurrences == [("cop-docs.yaml", "14")]
-    assert entry(pot, "Keep talking.").occurrences == [("sources/guide.md", "3")]
-    assert entry(pot, "One thing").comment == "list item"
+    assert occurrences(title) == [("cop-docs.yaml", "14")]
+    assert occurrences(entry(pot, "Keep talking.")) == [("sources/guide.md", "3")]
+    assert comment(entry(pot, "One thing")) == "list item"
 
 
 # --- gettext accepts what we write ----------------------------------------------------------------------
@@ -631,35 +639,35 @@ def test_msgfmt_accepts_pot_of_every_sample(tmp_path: Path, fixed_time):
     for path in SAMPLE_FILES:
         source = _source(path.name)
         all_units += [(source.path, u) for u in source.units]
-    pot = extract.catalog("all samples", all_units)
-    assert len(pot) > 250
+    pot = extract.template_catalog("all samples", all_units)
+    assert len(pot.entries) > 250
     out = tmp_path / "all.pot"
-    out.write_text(pofiles.text_of(pot), encoding="utf-8")
+    out.write_text(po.dumps(pot), encoding="utf-8")
     result = msgfmt_check(out)
     assert result.returncode == 0, result.stderr
     # and with every message translated (msgstr == msgid), as a PO file
-    for e in pot:
+    for e in pot.entries:
         e.msgstr = e.msgid
-    pot.metadata["Language"] = "fr"
-    pot.metadata["Plural-Forms"] = "nplurals=2; plural=(n > 1);"
-    po = tmp_path / "all.po"
-    po.write_text(pofiles.text_of(pot), encoding="utf-8")
-    result = msgfmt_check(po)
+    pot.set_metadata({**pot.metadata, "Language": "fr", "Plural-Forms": "nplurals=2; plural=(n > 1);"})
+    translated = tmp_path / "all.po"
+    translated.write_text(po.dumps(pot), encoding="utf-8")
+    result = msgfmt_check(translated)
     assert result.returncode == 0, result.stderr
-    assert polib.pofile(str(po)).percent_translated() == 100
+    assert polib.pofile(str(translated)).percent_translated() == 100
 
 
 def test_pot_text_reads_back_identically(fixed_time):
     pot = pot_of("76-long-wrapped-paragraph.md")
-    text = pofiles.text_of(pot)
+    text = po.dumps(pot)
     assert text.count("\n") > 10  # a long message is wrapped into continuation lines
     assert max(len(line) for line in text.splitlines()) <= 79
     assert polib.pofile(text)[0].msgid.startswith("Parents and carers often ask how much time online is too much.")
     pot = pot_of("52-long-paragraph.md")  # a link title with a line break in it: a msgid with a newline
-    text = pofiles.text_of(pot)
-    again = polib.pofile(text)
+    text = po.dumps(pot)
+    again = polib.pofile(text)  # another reader reads it as we wrote it
     assert [(e.msgctxt, e.msgid, e.comment, e.occurrences) for e in again] == \
-           [(e.msgctxt, e.msgid, e.comment, e.occurrences) for e in pot]
+           [(e.msgctxt, e.msgid, comment(e), occurrences(e)) for e in pot.entries]
+    assert po.loads(text).content() == pot.content()
 
 
 def test_md2pot_command(tmp_path: Path):
@@ -713,15 +721,15 @@ Children go online to learn, play and keep in touch with friends.
 
 def test_po2md_command(tmp_path: Path):
     (tmp_path / "guide.md").write_text(PO2MD_SOURCE, encoding="utf-8")
-    po = polib.POFile()
-    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "fr"}
-    po.append(polib.POEntry(msgid="Keeping children safe online", msgstr="Protéger les enfants en ligne"))
-    po.append(polib.POEntry(msgid="Why this guide matters", msgstr="Pourquoi ce guide est important"))
-    po.append(polib.POEntry(msgid="Talk about **strangers**", msgstr="Parlez des **inconnus**"))
-    po.append(polib.POEntry(msgid="Watch together", msgstr="Regardez ensemble"))
-    po.append(polib.POEntry(msgid="Check the privacy settings", msgstr="Vérifiez (à revoir)", flags=["fuzzy"]))
-    po.append(polib.POEntry(msgid="Risk", msgstr="Risque (ancien)", obsolete=True))
-    po.save(str(tmp_path / "fr.po"))
+    catalog = polib.POFile()  # written by another tool
+    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "fr"}
+    catalog.append(polib.POEntry(msgid="Keeping children safe online", msgstr="Protéger les enfants en ligne"))
+    catalog.append(polib.POEntry(msgid="Why this guide matters", msgstr="Pourquoi ce guide est important"))
+    catalog.append(polib.POEntry(msgid="Talk about **strangers**", msgstr="Parlez des **inconnus**"))
+    catalog.append(polib.POEntry(msgid="Watch together", msgstr="Regardez ensemble"))
+    catalog.append(polib.POEntry(msgid="Check the privacy settings", msgstr="Vérifiez (à revoir)", flags=["fuzzy"]))
+    catalog.append(polib.POEntry(msgid="Risk", msgstr="Risque (ancien)", obsolete=True))
+    catalog.save(str(tmp_path / "fr.po"))
 
     result = run_cli("po2md", "guide.md", "fr.po", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -748,18 +756,19 @@ def test_po2md_command(tmp_path: Path):
         "Parlez des **inconnus**", "Risk", "Action", "Content", "Regardez ensemble"]
 
 
-def test_fast_template_writer_matches_polib(tmp_path: Path):
-    """The template writer skips polib for speed; its text must be exactly what polib writes."""
+def test_templates_are_written_as_gnu_gettext_writes_them(tmp_path: Path):
+    """Long references, comments, contexts and multi-line msgids all occur in the samples: msgcat, which wraps as
+    xgettext and msgmerge do, leaves the text as it is, and polib reads it as we wrote it."""
     units = []
     for path in sorted(SAMPLES.glob("*.md")):
         source = read_source(path, root=SAMPLES)
         units += [(source.path, u) for u in source.units]
-    # long references and comments, contexts and multi-line msgids all occur in the samples
-    fast = extract.template_text("All samples", units)
-    pot = polib.POFile(wrapwidth=78)
-    pot.metadata = extract.header("All samples")
-    for e in extract.entries(units):
-        pot.append(polib.POEntry(msgid=e.msgid, msgstr="", msgctxt=e.msgctxt, comment=e.comment,
-                                 occurrences=[(p, str(n)) for p, n in e.occurrences]))
-    assert fast == pofiles.text_of(pot)
-    assert any(len(e.occurrences) > 3 for e in extract.entries(units))
+    text = extract.template_text("All samples", units)
+    path = tmp_path / "all.pot"
+    path.write_text(text, encoding="utf-8")
+    again = subprocess.run(["msgcat", str(path)], capture_output=True, text=True, check=True).stdout
+    assert again == text
+    template = extract.template_catalog("All samples", units)
+    assert [(e.msgctxt, e.msgid, e.comment, e.occurrences) for e in polib.pofile(text)] == \
+           [(e.msgctxt, e.msgid, comment(e), occurrences(e)) for e in template.entries]
+    assert any(len(e.references) > 3 for e in template.entries)

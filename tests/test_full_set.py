@@ -31,7 +31,7 @@ def _outputs():
 
 @pytest.mark.parametrize("project, doc, lang", _outputs())
 def test_output(project, doc, lang) -> None:
-    table = {} if lang.code == project.source_language else pipeline.translations(project.po_path(doc, lang))
+    table = pipeline.translations(project, doc, lang)
     title = table.get((None, doc.title), doc.title)
     pdf = project.build_dir / lang.code / f"{doc.id}.{lang.code}.pdf"
     reader = PdfReader(pdf)

@@ -1,4 +1,6 @@
-"""Updating a language's PO file from its template: GNU msgmerge's semantics, checked against msgmerge itself."""
+"""Updating a language's PO file from its template: GNU msgmerge's semantics, checked against msgmerge itself.
+
+Inputs are written with polib (another tool's writer) and read with cop-docs' reader, as catalogs on disk are."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from babel import Locale
 from babel.messages.plurals import get_plural
 
 from cop_docs import config
-from cop_docs.catalogs import extract, merge, pofiles
+from cop_docs.catalogs import extract, merge, po, pofiles
 
 MSGFMT = "/usr/bin/msgfmt"
 MSGMERGE = "/usr/bin/msgmerge"
@@ -55,7 +57,7 @@ def fr(project) -> config.Language:
     return project.language("fr")
 
 
-def pot_of(*specs, project_id: str = "Test Project 2026 doc") -> polib.POFile:
+def pot_of(*specs, project_id: str = "Test Project 2026 doc") -> po.Catalog:
     """A POT; each spec is a msgid or (msgid, msgctxt). References and comments are made up from the order."""
     pot = polib.POFile(wrapwidth=78)
     pot.metadata = extract.header(project_id)
@@ -64,12 +66,12 @@ def pot_of(*specs, project_id: str = "Test Project 2026 doc") -> polib.POFile:
         msgid, ctxt = (spec, None) if isinstance(spec, str) else spec
         pot.append(polib.POEntry(msgid=msgid, msgctxt=ctxt, msgstr="", comment="paragraph",
                                  occurrences=[("sources/doc.md", str(10 * (i + 1)))]))
-    return pot
+    return po.loads(str(pot))
 
 
-def po_of(*entries: polib.POEntry, language: str = "fr", **header: str) -> polib.POFile:
-    po = polib.POFile(wrapwidth=78)
-    po.metadata = {
+def po_of(*entries: polib.POEntry, language: str = "fr", **header: str) -> po.Catalog:
+    catalog = polib.POFile(wrapwidth=78)
+    catalog.metadata = {
         "Project-Id-Version": "Test Project 2025 doc",
         "POT-Creation-Date": "2025-01-01 00:00+0000",
         "PO-Revision-Date": "2025-02-01 00:00+0000",
@@ -83,20 +85,20 @@ def po_of(*entries: polib.POEntry, language: str = "fr", **header: str) -> polib
         **header,
     }
     for e in entries:
-        po.append(e)
-    return po
+        catalog.append(e)
+    return po.loads(str(catalog))
 
 
 def E(msgid: str, msgstr: str = "", ctxt: str | None = None, **kw) -> polib.POEntry:
     return polib.POEntry(msgid=msgid, msgstr=msgstr, msgctxt=ctxt, **kw)
 
 
-def active(po: polib.POFile) -> list[polib.POEntry]:
-    return [e for e in po if not e.obsolete]
+def active(catalog: po.Catalog) -> list[po.Entry]:
+    return [e for e in catalog.entries if not e.obsolete]
 
 
-def find(po: polib.POFile, msgid: str, ctxt: str | None = None, obsolete: bool = False) -> polib.POEntry:
-    found = [e for e in po if e.msgid == msgid and e.msgctxt == ctxt and e.obsolete == obsolete]
+def find(catalog: po.Catalog, msgid: str, ctxt: str | None = None, obsolete: bool = False) -> po.Entry:
+    found = [e for e in catalog.entries if e.msgid == msgid and e.msgctxt == ctxt and e.obsolete == obsolete]
     assert len(found) == 1, f"{len(found)} entries for {ctxt!r}/{msgid!r} (obsolete={obsolete})"
     return found[0]
 
@@ -119,12 +121,12 @@ def test_unchanged_message_keeps_translation_and_translator_comment(project, fr)
     new = merge.merge(pot_of("Intro.", "Keep talking."), old, fr, project)
     e = find(new, "Keep talking.")
     assert e.msgstr == "Continuez à parler."
-    assert e.tcomment == "checked by Marie"
+    assert e.comments == ("checked by Marie",)
     assert "fuzzy" not in e.flags
     # references and extracted comments are the template's
-    assert e.occurrences == [("sources/doc.md", "20")]
-    assert e.comment == "paragraph"
-    assert [x.msgid for x in new] == ["Intro.", "Keep talking."]
+    assert e.references == ("sources/doc.md:20",)
+    assert e.extracted == ("paragraph",)
+    assert [x.msgid for x in new.entries] == ["Intro.", "Keep talking."]
     assert find(new, "Intro.").msgstr == ""
 
 
@@ -144,10 +146,10 @@ def test_changed_message_becomes_fuzzy_with_previous_msgid(project, fr):
     assert "fuzzy" in e.flags
     assert e.previous_msgid == OLD_CHILDREN
     assert e.msgstr == FR_CHILDREN
-    assert e.tcomment == "reviewed"
+    assert e.comments == ("reviewed",)
     # the old message was used: it is not also kept as obsolete
-    assert [x for x in new if x.obsolete] == []
-    text = pofiles.text_of(new)
+    assert [x for x in new.entries if x.obsolete] == []
+    text = po.dumps(new)
     assert "#, fuzzy\n" in text
     assert "#| msgid " in text and "keep in touch" in text.split("#| msgid ")[1].split("\nmsgid")[0]
 
@@ -177,11 +179,11 @@ def test_removed_message_becomes_obsolete_if_translated(project, fr):
     new = merge.merge(pot_of("Keep talking."), old, fr, project)
     gone = find(new, "This sentence is removed from the guide.", obsolete=True)
     assert gone.msgstr == "Cette phrase est supprimée du guide."
-    assert gone.tcomment == "note for the team"
-    assert not any(e.msgid == "Untranslated and removed" for e in new)
+    assert gone.comments == ("note for the team",)
+    assert not any(e.msgid == "Untranslated and removed" for e in new.entries)
     assert [e.msgid for e in active(new)] == ["Keep talking."]
-    assert new[-1].obsolete  # obsolete entries come last
-    text = pofiles.text_of(new)
+    assert new.entries[-1].obsolete  # obsolete entries come last
+    text = po.dumps(new)
     assert '#~ msgid "This sentence is removed from the guide."\n#~ msgstr "Cette phrase est supprimée du guide."' in text
 
 
@@ -191,10 +193,10 @@ def test_message_back_from_obsolete_gets_its_translation(project, fr):
     new = merge.merge(pot_of("Welcome back to the guide", "Keep talking."), old, fr, project)
     e = find(new, "Welcome back to the guide")
     assert e.msgstr == "Bon retour dans le guide"
-    assert e.tcomment == "old"
+    assert e.comments == ("old",)
     assert not e.obsolete and "fuzzy" not in e.flags
-    assert e.occurrences == [("sources/doc.md", "10")]
-    assert [x for x in new if x.obsolete] == []
+    assert e.references == ("sources/doc.md:10",)
+    assert [x for x in new.entries if x.obsolete] == []
 
 
 def test_removed_then_restored_through_two_updates(project, fr, tmp_path: Path):
@@ -208,13 +210,13 @@ def test_removed_then_restored_through_two_updates(project, fr, tmp_path: Path):
     assert find(pofiles.read(path), "Ask for help.", obsolete=True).msgstr == "Demandez de l'aide."
     third = merge.merge(pot_of("Keep talking.", "Ask for help."), pofiles.read(path), fr, project)
     assert find(third, "Ask for help.").msgstr == "Demandez de l'aide."
-    assert not any(e.obsolete for e in third)
+    assert not any(e.obsolete for e in third.entries)
 
 
 def test_contexts_are_kept_apart(project, fr):
     old = po_of(E("Open", "Ouvrir", ctxt="button"), E("Open", "Ouvert", ctxt="adjective"), E("Open", "Libre"))
     new = merge.merge(pot_of(("Open", "adjective"), "Open", ("Open", "button")), old, fr, project)
-    assert [(e.msgctxt, e.msgstr, "fuzzy" in e.flags) for e in new] == [
+    assert [(e.msgctxt, e.msgstr, "fuzzy" in e.flags) for e in new.entries] == [
         ("adjective", "Ouvert", False), (None, "Libre", False), ("button", "Ouvrir", False)]
 
 
@@ -249,8 +251,8 @@ def test_new_po_header(project, code: str, po_language: str, nplurals: int | Non
     assert md["MIME-Version"] == "1.0"
     assert md["Project-Id-Version"] == "Test Project 2026 doc"
     assert md["POT-Creation-Date"] == POT_DATE
-    assert [e.msgid for e in new] == ["Keep talking.", "Ask for help."]
-    assert all(e.msgstr == "" and not e.flags for e in new)
+    assert [e.msgid for e in new.entries] == ["Keep talking.", "Ask for help."]
+    assert all(e.msgstr == "" and not e.flags for e in new.entries)
     path = tmp_path / f"{code}.po"
     pofiles.save(path, new)
     result = msgfmt_check(path)
@@ -308,15 +310,15 @@ def _scenario():
     return old, pot
 
 
-def _summary(po: polib.POFile) -> dict[str, set]:
+def _summary(catalog: po.Catalog) -> dict[str, set]:
     out: dict[str, set] = {"translated": set(), "fuzzy": set(), "untranslated": set(), "obsolete": set()}
-    for e in po:
+    for e in catalog.entries:
         if e.obsolete:
             out["obsolete"].add((e.msgctxt, e.msgid, e.msgstr))
         elif "fuzzy" in e.flags:
             out["fuzzy"].add((e.msgctxt, e.msgid, e.msgstr, e.previous_msgctxt, e.previous_msgid))
         elif e.msgstr:
-            out["translated"].add((e.msgctxt, e.msgid, e.msgstr, e.tcomment or ""))
+            out["translated"].add((e.msgctxt, e.msgid, e.msgstr, e.comments))
         else:
             out["untranslated"].add((e.msgctxt, e.msgid))
     return out
@@ -327,11 +329,11 @@ def test_same_result_as_gnu_msgmerge(project, fr, tmp_path: Path, scenario):
     old, pot = scenario()
     old_path, pot_path, gnu_path = tmp_path / "old.po", tmp_path / "new.pot", tmp_path / "gnu.po"
     pofiles.save(old_path, old)
-    pofiles.write_template(pot_path, pofiles.text_of(pot))
+    pofiles.write_template(pot_path, pot)
     result = subprocess.run([MSGMERGE, "--previous", "-q", str(old_path), str(pot_path), "-o", str(gnu_path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    gnu = _summary(polib.pofile(str(gnu_path)))
+    gnu = _summary(po.read(gnu_path))
     ours = _summary(merge.merge(pofiles.read(pot_path), pofiles.read(old_path), fr, project))
     assert ours == gnu
     assert gnu["fuzzy"], gnu  # the scenario does exercise fuzzy matching
@@ -345,8 +347,10 @@ def test_same_result_as_gnu_msgmerge(project, fr, tmp_path: Path, scenario):
 def test_msgfmt_accepts_updated_po(project, tmp_path: Path):
     old, pot = _scenario()
     for code in ("fr", "ar"):
-        old.metadata["Language"] = code
-        old.metadata.pop("Plural-Forms", None)  # the language's own plural forms come in
+        fields = old.metadata
+        fields["Language"] = code
+        fields.pop("Plural-Forms", None)  # the language's own plural forms come in
+        old.set_metadata(fields)
         path = tmp_path / f"{code}.po"
         assert pofiles.save(path, merge.merge(pot, old, project.language(code), project))
         result = msgfmt_check(path)
@@ -372,8 +376,8 @@ def test_fuzzy_candidate_keeps_the_text_its_translation_was_made_for(project, fr
     assert entry.previous_msgid == "Talk to your child about their games."
     assert entry.msgstr == "Parlez à votre enfant de ses jeux."
     pot_path, po_path = tmp_path / "x.pot", tmp_path / "x.po"
-    pofiles.write_template(pot_path, pofiles.text_of(pot_of("Talk to your child about the games they play online.")))
-    po_path.write_text(pofiles.text_of(old), encoding="utf-8")
+    pofiles.write_template(pot_path, pot_of("Talk to your child about the games they play online."))
+    po_path.write_text(po.dumps(old), encoding="utf-8")
     gnu = subprocess.run(["msgmerge", "--quiet", "--previous", "-o", "-", str(po_path), str(pot_path)],
                          capture_output=True, text=True, check=True).stdout
     assert '#| msgid "Talk to your child about their games."' in gnu

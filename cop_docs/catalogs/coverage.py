@@ -1,35 +1,34 @@
 """Translation coverage: how much of each catalog is translated, in messages and in source words.
 
-In: PO files (a project's, or any gettext catalogs given as files or folders, like ``pocount``). Out:
-:class:`CatalogCoverage` records (one per catalog) and a :class:`Report` that rolls them up per language,
-document and audience. Output formats live in :mod:`cop_docs.reports`.
+In: a project's templates and PO files, or any gettext catalogs given as files or folders (like ``pocount``).
+Out: :class:`CatalogCoverage` records (one per catalog) and a :class:`Report` that rolls them up per language,
+document and audience; for a project, also the state of every message (:func:`measure`), which the gate
+lists, the build applies and the checks report. Output formats live in :mod:`cop_docs.reports`.
 
-Counting follows GNU ``msgfmt --statistics`` exactly:
+**A project's catalogs** are measured against their templates: a document's messages are those of its POT
+(plus the POTs of the snippets it includes), and each is, in a language:
 
-- obsolete entries (``#~``) are not counted;
-- an entry whose first msgstr (``msgstr`` or ``msgstr[0]``) is empty is *untranslated*, even when it is
-  marked fuzzy (polib's ``fuzzy_entries()`` calls such an entry fuzzy; msgfmt does not);
-- otherwise the header entry (no msgctxt, empty msgid) is not counted;
-- otherwise an entry with the ``fuzzy`` flag is *fuzzy*, and any other entry is *translated*.
-  Flags are the tokens of the entry's *last* ``#,`` comment, separated by commas and white space, as gettext
-  reads them (each ``#,`` line replaces the flags of the one before; polib merges them).
+- *translated* when the PO file has it with a non-empty msgstr, not fuzzy, that reads as the same kind of block
+  as its msgid (see :func:`cop_docs.catalogs.messages.mismatch`); the build shows exactly these translations;
+- *fuzzy* when the PO file has a translation flagged fuzzy;
+- *untranslated* otherwise: an empty msgstr, a message the PO file lacks (or no PO file at all), a translation
+  of another kind of block.
 
-Source words are the words of each entry's msgid (see :func:`count_words`), counted in the entry's state.
+Entries the template does not have (obsolete ones, or ones of an older template) do not count. So an empty
+PO file, one holding only obsolete entries, or one cut short, is as incomplete as it looks.
 
-Catalogs are read by a small reader of their own (a regular expression per entry) rather than polib, which
-reads some valid files differently (several strings on a line, ``#,fuzzy``, several ``#,`` lines, NUL
-escapes) and is about three times slower at reading. The reader accepts what GNU gettext's reader accepts
-(strings continued over lines and blank lines, ``\\``-newline continuations, C escapes, ``#|`` previous
-msgids, plural forms in order, ``domain`` lines, any charset the header names) and rejects, with the file and
-line, what msgfmt rejects: syntax errors, invalid escapes, unterminated strings, invalid multibyte sequences,
-misnumbered plural forms, duplicate messages and a leading byte order mark. Files are read in parallel
-processes when there is much to read, and the counts are kept in a :class:`CoverageCache` keyed by each
-file's path, size and modification time, so that a repeated run reads nothing.
+**Free-standing catalogs** (``cop-docs coverage PATH…``) have no template: they are counted as GNU
+``msgfmt --statistics`` counts them, exactly — the PO file's own entries, obsolete ones and the header left
+out, a fuzzy entry with an empty msgstr untranslated, any non-empty msgstr translated (even white space).
+
+Both read files with the one reader of :mod:`cop_docs.catalogs.po`. Source words are the words of each
+message's msgid (see :func:`count_words`), counted in the message's state. Counts are kept in a
+:class:`CoverageCache` keyed by each file's path, size and modification time, so that a repeated run reads
+nothing; free-standing files are read in parallel processes when there is much to read.
 """
 
 from __future__ import annotations
 
-import codecs
 import json
 import os
 import re
@@ -42,12 +41,13 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CatalogError
 
 if TYPE_CHECKING:
-    from ..config import Project
+    from ..config import Document, Language, Project, Snippet
+    from .po import Catalog, Entry
 
 UNKNOWN_LANGUAGE = "und"  #: the BCP-47 "undetermined" tag, for catalogs that name no language
 CACHE_NAME = "coverage.json"
 #: bump when the counting rules change: a cache written under other rules is discarded
-RULES_VERSION = 1
+RULES_VERSION = 2
 
 
 class _lazy:  # lower case: it stands for re.compile
@@ -214,79 +214,7 @@ def count_words(text: str) -> int:
     return cjk + _WORD.subn("", text)[1]  # counting by substitution builds no list of words
 
 
-# --- reading a catalog --------------------------------------------------------------------------------------
-
-_S = r"[ \t\r\f\v]"  # blanks within a line
-_WS = r"[ \t\n\r\f\v]*"  # white space between tokens (gettext's, not Unicode's)
-_STR = r'"[^"\\\n]*(?:\\(?:[abfnrtv"\\0-7]|x[0-9A-Fa-f])[^"\\\n]*)*"'  # the escapes gettext accepts
-_STRS = rf"{_STR}(?:{_WS}{_STR})*"
-_PRE = rf"(?:{_S}*(?:\#(?![~|])[^\n]*|domain{_WS}{_STR}{_S}*)?\n)*"  # comment, blank and domain lines
-_ENTRY = _lazy(rf"""
-    (?P<pre>{_PRE})
-    (?:
-        (?P<obs>(?:{_S}*\#~[^\n]*\n(?:{_S}*\n)*)+)    # obsolete entries, read again without their "#~"
-      | (?P<prev>(?:{_S}*\#\|[^\n]*\n(?:{_S}*\n)*)*)    # previous msgid: tokens, not comments
-        {_WS}(?:msgctxt{_WS}(?P<ctx>{_STRS}){_WS})?
-        msgid{_WS}(?P<id>{_STRS}){_WS}
-        (?:
-            msgstr{_WS}(?P<str>{_STRS})
-          | msgid_plural{_WS}{_STRS}{_WS}
-            (?P<forms>msgstr{_WS}\[{_WS}[0-9]+{_WS}\]{_WS}(?P<str0>{_STRS})
-                (?:{_WS}msgstr{_WS}\[{_WS}[0-9]+{_WS}\]{_WS}{_STRS})*)
-        )
-    )""", re.X)
-_TAIL = _lazy(rf"{_PRE}{_S}*\Z")
-_PREV_LINE = _lazy(rf"{_S}*#\|{_S}*(?:(?:msgctxt|msgid_plural|msgid)(?![A-Za-z0-9_]){_S}*)?(?:{_STR}{_S}*)*\Z")
-_PIECE = _lazy(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
-_EMPTY = _lazy(rf'""(?:{_WS}"")*\Z')
-_ESCAPE = _lazy(r"\\(x[0-9A-Fa-f]+|[0-7]{1,3}|.)")
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", '"': '"', "\\": "\\"}
-_FLAG_LINE = _lazy(rf"^{_S}*#,([^\n]*)", re.M)
-_FLAG_SEPARATORS = _lazy(r"[ \t\r\f\v,]+")
-_INDEX = _lazy(rf"\[{_WS}([0-9]+){_WS}\]")
-_CHARSET = _lazy(rb"Content-Type:[^\"\n]*?charset=([A-Za-z0-9_.:+-]+)")
-_LANGUAGE = _lazy(r"^Language:[ \t]*([^\s]*)", re.M)
-
-
-def _unescape_match(m: re.Match) -> str:
-    s = m.group(1)
-    if s[0] == "x":
-        return chr(int(s[1:], 16) & 0xFF)  # gettext reads every hex digit and keeps the low byte
-    if s[0] in "01234567":
-        return chr(int(s, 8) & 0xFF)
-    return _ESCAPES.get(s, s)
-
-
-def _piece(s: str) -> str:
-    if "\\" in s:
-        s = _ESCAPE.sub(_unescape_match, s)
-    return s.split("\0", 1)[0] if "\0" in s else s
-
-
-def _text(strings: str) -> str:
-    """The value of a run of adjacent quoted strings. gettext reads each string as a C string, so a NUL
-    ends that string (not the ones after it: ``"\\0a" "b"`` is ``b``)."""
-    pieces = _PIECE.findall(strings)
-    if len(pieces) == 1:
-        return _piece(pieces[0])
-    if "\\" in strings or "\0" in strings:
-        return "".join(_piece(p) for p in pieces)
-    return "".join(pieces)
-
-
-def _first_is_empty(strings: str) -> bool:
-    """Whether a msgstr's value is empty (msgfmt tests its first byte, so one starting with NUL is empty)."""
-    return _EMPTY.match(strings) is not None or (("\\" in strings or "\0" in strings) and _text(strings) == "")
-
-
-def _is_fuzzy(pre: str) -> bool:
-    """Whether the comments before an entry flag it fuzzy. gettext re-reads the flags at each ``#,`` line,
-    forgetting the previous ones, so only the last ``#,`` line counts (``#, fuzzy`` then ``#, c-format`` is
-    not fuzzy)."""
-    if "fuzzy" not in pre:
-        return False
-    lines = _FLAG_LINE.findall(pre)
-    return bool(lines) and "fuzzy" in _FLAG_SEPARATORS.split(lines[-1])
+# --- one PO file, as msgfmt counts it -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -298,211 +226,123 @@ class CatalogCounts:
     language: str | None
 
 
-_DIAGNOSIS_TOKENS = _lazy(rf"""
-      (?P<space>[ \t\n\r\f\v]+) | (?P<comment>\#(?![~|])[^\n]*) | (?P<previous>\#\|[^\n]*) | (?P<obsolete>\#~)
-    | (?P<string>{_STR}) | (?P<badstring>"(?:[^"\\\n]|\\.)*") | (?P<open>"[^\n]*)
-    | (?P<keyword>(?:msgctxt|msgid_plural|msgid|msgstr|domain)(?![A-Za-z0-9_$]))
-    | (?P<word>[A-Za-z_$][A-Za-z0-9_$]*) | (?P<index>\[{_WS}[0-9]+{_WS}\]) | (?P<other>.)""", re.X | re.S)
-#: what may follow each step of an entry (gettext's grammar, enough to name the first wrong token)
-_NEXT = {"start": ("msgctxt", "msgid"), "msgctxt": ("msgid",), "msgid": ("msgstr", "msgid_plural"),
-         "msgid_plural": ("msgstr[",), "msgstr": ("end",), "msgstr[": ("msgstr[", "end")}
-
-
-class _Reader:
-    """Counts one catalog's text; raises CatalogError with the line of the first problem."""
-
-    def __init__(self, path: str, text: str, added_newline: bool = False):
-        self.path = path
-        self.text = text
-        self.added_newline = added_newline  #: the file did not end with a newline; the reader added one
-        #: (msgctxt, msgid) -> where it was defined (text, offset, first line), obsolete entries included
-        self.seen: dict[tuple[str | None, str], tuple[str, int, int]] = {}
-        self.ids: tuple[list[str], list[str], list[str]] = ([], [], [])  # msgids: translated, fuzzy, untranslated
-        self.language: str | None = None
-
-    def fail(self, message: str, text: str, offset: int, first_line: int) -> CatalogError:
-        return CatalogError(message, self.path, first_line + text.count("\n", 0, offset))
-
-    def read(self) -> CatalogCounts:
-        self.entries(self.text, 1, obsolete=False)
-        translated, fuzzy, untranslated = self.ids
-        words = [count_words("\0".join(ids)) if ids else 0 for ids in self.ids]
-        return CatalogCounts(Counts(len(translated), len(fuzzy), len(untranslated)), Counts(*words), self.language)
-
-    def entries(self, text: str, first_line: int, *, obsolete: bool) -> None:
-        """Read every entry of ``text``, whose first line is line ``first_line`` of the file."""
-        match = _ENTRY.match
-        translated, fuzzy, untranslated = self.ids
-        seen = self.seen
-        pos = counted_to = 0
-        line = first_line
-        while m := match(text, pos):
-            pos = m.end()
-            if m.group("obs") is not None:
-                if obsolete:
-                    raise self.fail("syntax error", text, m.start("obs"), first_line)
-                line += text.count("\n", counted_to, m.start("obs"))  # counted as we go: files may have many
-                counted_to = m.start("obs")
-                self.obsolete(m.group("obs"), line)
-                continue
-            if m.group("prev"):
-                self.check_previous(m, text, first_line)
-            ctx = m.group("ctx")
-            msgid = _text(m.group("id"))
-            first = m.group("str")
-            if first is None:
-                self.check_forms(m, text, first_line)
-                first = m.group("str0")
-            key = (None if ctx is None else _text(ctx), msgid)
-            if key in seen:
-                where, offset, where_first = seen[key]
-                first_at = where_first + where.count("\n", 0, offset)
-                raise self.fail(f"duplicate message definition (first defined on line {first_at})", text, m.start("id"),
-                                first_line)
-            seen[key] = (text, m.start("id"), first_line)
-            if obsolete:
-                continue
-            if _first_is_empty(first):
-                untranslated.append(msgid)
-            elif ctx is None and msgid == "":  # the header entry is not counted
-                if self.language is None and (found := _LANGUAGE.search(_text(first))):
-                    self.language = found.group(1) or None
-            elif _is_fuzzy(m.group("pre")):
-                fuzzy.append(msgid)
-            else:
-                translated.append(msgid)
-        if not _TAIL.match(text, pos):
-            raise self.diagnose(text, pos, first_line)
-
-    def obsolete(self, block: str, first_line: int) -> None:
-        """Obsolete entries are not counted, but must be well formed and unique, as msgfmt wants."""
-        stripped = _OBSOLETE_PREFIX.sub(lambda m: "#|" if m.group(1) else "", block)
-        self.entries(stripped, first_line, obsolete=True)
-
-    def check_previous(self, m: re.Match, text: str, first_line: int) -> None:
-        """``#|`` lines hold tokens: [msgctxt] msgid [msgid_plural], each with its strings."""
-        offset = m.start("prev")
-        for line in m.group("prev").split("\n")[:-1]:
-            if line.strip(" \t\r\f\v") and not _PREV_LINE.match(line):
-                raise self.fail("syntax error in a previous msgid (#| line)", text, offset, first_line)
-            offset += len(line) + 1
-        if not _PREV_BLOCK.match(_PREV_PREFIX.sub("", m.group("prev"))):
-            raise self.fail("syntax error in the previous msgid (#| lines)", text, m.start("prev"), first_line)
-
-    def check_forms(self, m: re.Match, text: str, first_line: int) -> None:
-        for expected, index in enumerate(_INDEX.finditer(m.group("forms"))):
-            if int(index.group(1)) != expected:
-                what = "first plural form has nonzero index" if expected == 0 else "plural form has wrong index"
-                raise self.fail(what, text, m.start("forms") + index.start(), first_line)
-
-    def diagnose(self, text: str, pos: int, first_line: int) -> CatalogError:
-        """The first problem after ``pos``, where no entry could be read, in msgfmt's words where possible."""
-        at = _PRE_LINES.match(text, pos).end()
-        step, msgid_at = "start", at
-        while at < len(text):
-            t = _DIAGNOSIS_TOKENS.match(text, at)
-            kind, value, start, at = t.lastgroup, t.group(), t.start(), t.end()
-
-            def fail(message: str, offset: int = start) -> CatalogError:
-                return self.fail(message, text, offset, first_line)
-
-            if kind == "space":
-                continue
-            if kind == "previous":
-                if step != "start":
-                    return fail("syntax error")
-                if not _PREV_LINE.match(value):
-                    return fail("syntax error in a previous msgid (#| line)")
-                continue
-            if kind == "open":
-                at_end = at >= len(text) - 1 and self.added_newline
-                return fail("end-of-file within string" if at_end else "end-of-line within string")
-            if kind == "badstring":
-                return fail("invalid control sequence")
-            if kind == "word":
-                return fail(f'keyword "{value}" unknown')
-            if kind in ("comment", "obsolete"):
-                if step in ("msgid", "msgid_plural"):
-                    return fail("missing 'msgstr' section", msgid_at)
-                return fail("syntax error" if kind == "comment" else "inconsistent use of #~")
-            if kind == "keyword":
-                if value == "msgstr":
-                    rest = _DIAGNOSIS_TOKENS.match(text, at)
-                    while rest.lastgroup == "space" and rest.end() < len(text):
-                        rest = _DIAGNOSIS_TOKENS.match(text, rest.end())
-                    value = "msgstr[" if rest.lastgroup == "index" else "msgstr"
-                    if value == "msgstr[":
-                        at = rest.end()
-                if value not in _NEXT[step]:
-                    if step == "msgid" and value in ("msgctxt", "msgid"):
-                        return fail("missing 'msgstr' section", msgid_at)
-                    if step == "msgid_plural" and value in ("msgctxt", "msgid", "msgid_plural"):
-                        return fail("missing 'msgstr[]' section", msgid_at)
-                    if step == "msgid" and value == "msgstr[":
-                        return fail("missing 'msgid_plural' section", msgid_at)
-                    if step == "msgid_plural" and value == "msgstr":
-                        return fail("syntax error: after msgid_plural come msgstr[0], msgstr[1]…")
-                    return fail("syntax error")
-                step = value
-                if value == "msgid":
-                    msgid_at = start
-                strings = _STRS_AT.match(text, at)
-                if not strings:
-                    continue  # the next token tells what is wrong
-                at = strings.end()
-                continue
-            return fail("syntax error")
-        if step in ("msgid", "msgid_plural"):
-            return self.fail("missing 'msgstr' section", text, msgid_at, first_line)
-        return self.fail("syntax error", text, min(pos, len(text) - 1), first_line)
-
-
-_OBSOLETE_PREFIX = _lazy(r"^[ \t\r\f\v]*#~(\|)?", re.M)
-_PREV_PREFIX = _lazy(r"^[ \t\r\f\v]*#\|", re.M)
-_PREV_BLOCK = _lazy(rf"{_WS}(?:msgctxt{_WS}{_STRS}{_WS})?msgid{_WS}{_STRS}{_WS}(?:msgid_plural{_WS}{_STRS}{_WS})?\Z")
-_PRE_LINES = _lazy(_PRE)
-_STRS_AT = _lazy(rf"{_WS}{_STRS}")
-
-
-def _decode(path: str, data: bytes) -> str:
-    """The file's text in the charset its header names (UTF-8 when it names none, as for a template)."""
-    if data.startswith(codecs.BOM_UTF8):
-        raise CatalogError("the file starts with a byte order mark, which GNU gettext rejects", path, 1)
-    m = _CHARSET.search(data, 0, 65536)
-    charset = m.group(1).decode("ascii").lower() if m else None
-    strict = False
-    if charset and charset != "charset":
-        try:
-            charset = codecs.lookup(charset).name
-            strict = True
-        except LookupError:
-            charset = None  # msgfmt only warns about a charset it does not know
-    else:
-        charset = None
-    try:
-        if charset in (None, "utf-8"):
-            return data.decode("utf-8", "strict" if strict else "surrogateescape")
-        return data.decode(charset, "strict")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise CatalogError(f"invalid multibyte sequence for the charset {charset or 'UTF-8'}", path, line) from None
-
-
 def count_catalog(path: str | os.PathLike[str]) -> CatalogCounts:
-    """Count one catalog, reading it (no cache)."""
-    if isinstance(_ENTRY, _lazy):
-        _compile_all()
-    name = os.fspath(path)
-    try:
-        with open(name, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", name) from None
-    text = _decode(name, data)
-    if "\\\n" in text:  # gettext joins a line ending in a backslash with the next, anywhere in the file
-        text = text.replace("\\\n", "")
-    added_newline = not text.endswith("\n")
-    return _Reader(name, text + "\n" if added_newline else text, added_newline).read()
+    """Count one PO file alone, as ``msgfmt --statistics`` does (no cache)."""
+    from . import po
+
+    catalog = po.read(path)
+    ids: tuple[list[str], list[str], list[str]] = ([], [], [])
+    slot = {po.TRANSLATED: 0, po.FUZZY: 1, po.UNTRANSLATED: 2}
+    if catalog.header is not None and catalog.header.msgstr == "":
+        ids[2].append("")  # msgfmt counts an empty header as an untranslated message
+    for entry in catalog.entries:
+        if not entry.obsolete:
+            ids[slot[entry.state]].append(entry.msgid)
+    words = [count_words("\0".join(found)) if found else 0 for found in ids]
+    language = catalog.metadata.get("Language") or None
+    return CatalogCounts(Counts(*map(len, ids)), Counts(*words), language)
+
+
+# --- a project's catalogs, against their templates ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a template in one language: its state there and why."""
+
+    msgctxt: str | None
+    msgid: str
+    state: str  #: translated, fuzzy or untranslated
+    reason: str  #: why it is not translated ("" when it is)
+    template_line: int  #: the line of its msgid in the template
+    line: int | None  #: the line of its msgid in the PO file; None when the PO file lacks it
+    msgstr: str  #: the translation the PO file holds, used or not
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.msgctxt, self.msgid)
+
+
+NOT_IN_CATALOG = "not in the PO file"
+NO_CATALOG = "no PO file yet"
+
+
+def measure(template: Catalog, catalog: Catalog | None, rejected: dict[tuple[str | None, str], str]) -> list[Message]:
+    """The state of each message of a template in a language's catalog (None: there is none yet).
+    ``rejected`` gives, for translations that may not stand in for their source, why (:func:`rejections`)."""
+    from . import po
+
+    found = catalog.by_key() if catalog is not None else {}
+    out = []
+    for t in template.messages:
+        entry = found.get(t.key)
+        if entry is None:
+            reason = NOT_IN_CATALOG if catalog is not None else NO_CATALOG
+            out.append(Message(t.msgctxt, t.msgid, po.UNTRANSLATED, reason, t.msgid_line, None, ""))
+            continue
+        state = entry.state
+        reason = {po.UNTRANSLATED: "not translated", po.FUZZY: "fuzzy", po.TRANSLATED: ""}[state]
+        if state == po.TRANSLATED and t.key in rejected:
+            state, reason = po.UNTRANSLATED, rejected[t.key]
+        out.append(Message(t.msgctxt, t.msgid, state, reason, t.msgid_line, entry.msgid_line, entry.msgstr))
+    return out
+
+
+def rejections(catalogs: list[Catalog]) -> list[dict[tuple[str | None, str], str]]:
+    """For each catalog, its translations that read as another kind of block than their msgid, with why
+    (one pandoc call for them all)."""
+    from . import messages
+
+    pairs = [(c_i, e) for c_i, c in enumerate(catalogs) for e in c.entries if _counts_translated(e)]
+    out: list[dict[tuple[str | None, str], str]] = [{} for _ in catalogs]
+    if not pairs:
+        return out
+    verdicts = messages.mismatches([(e.msgid, e.msgstr) for _, e in pairs])
+    for (c_i, entry), verdict in zip(pairs, verdicts, strict=True):
+        if verdict:
+            out[c_i][entry.key] = verdict
+    return out
+
+
+def _counts_translated(entry: Entry) -> bool:
+    return not entry.obsolete and entry.msgid_plural is None and entry.msgstr != "" and not entry.fuzzy
+
+
+def tally(found: list[Message]) -> tuple[Counts, Counts]:
+    """Messages and source words in each state."""
+    ids: dict[str, list[str]] = {"translated": [], "fuzzy": [], "untranslated": []}
+    for m in found:
+        ids[m.state].append(m.msgid)
+    messages = Counts(len(ids["translated"]), len(ids["fuzzy"]), len(ids["untranslated"]))
+    words = Counts(*(count_words("\0".join(v)) if v else 0 for v in ids.values()))
+    return messages, words
+
+
+def catalog_messages(project: Project, item: Document | Snippet, lang: Language) -> list[Message]:
+    """The state of every message of a document's (or snippet's) template in a language, read now."""
+    from . import po
+
+    template, catalog = _read_pair(project, item, lang, po)
+    return measure(template, catalog, rejections([catalog])[0] if catalog is not None else {})
+
+
+def translations(project: Project, item: Document | Snippet, lang: Language) -> dict[tuple[str | None, str], str]:
+    """The translations the outputs use: the msgstr of every translated message of the template."""
+    return {m.key: m.msgstr for m in catalog_messages(project, item, lang) if m.state == "translated"}
+
+
+def catalog_translations(catalog: Catalog) -> dict[tuple[str | None, str], str]:
+    """A catalog's usable translations without a template (``po2md``): its own translated entries."""
+    rejected = rejections([catalog])[0]
+    return {e.key: e.msgstr for e in catalog.entries if _counts_translated(e) and e.key not in rejected}
+
+
+def _read_pair(project: Project, item: Document | Snippet, lang: Language, po: Any) -> tuple[Catalog, Catalog | None]:
+    pot_path = project.pot_path(item)
+    if not pot_path.is_file():
+        raise CatalogError(f"'{item.id}' has no template yet: run cop-docs extract", pot_path)
+    po_path = project.po_path(item, lang)
+    return po.read(pot_path), (po.read(po_path) if po_path.is_file() else None)
 
 
 # --- cache ---------------------------------------------------------------------------------------------------
@@ -513,8 +353,13 @@ def _default_cache_path() -> Path:
     return (Path(base) if base and os.path.isabs(base) else Path.home() / ".cache") / "cop-docs" / CACHE_NAME
 
 
+Stamp = list[int] | None  #: a file's [size, mtime_ns], or None when it does not exist
+
+
 class CoverageCache:
-    """Counts of files already read, keyed by (absolute path, size, mtime_ns), kept in one JSON file.
+    """Counts already made, keyed by the files they were made from, each with its (size, mtime_ns), in one JSON
+    file: a free-standing PO file under its absolute path; a project catalog under the absolute paths of its PO
+    file and its template.
 
     The functions that take a cache load it on first use and save it when they changed it, so callers only
     create one (:meth:`for_project`, :meth:`for_paths`); :meth:`load` and :meth:`save` may also be called.
@@ -561,50 +406,48 @@ class CoverageCache:
         """Write the cache if it changed; whether it was written."""
         if not self.dirty:
             return False
-        self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k)}
-        import tempfile
+        self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k.split("\0", 1)[-1])}
+        from .pofiles import write_atomic
 
         text = json.dumps({"rules": RULES_VERSION, "entries": self.entries}, ensure_ascii=False, separators=(",", ":"))
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-                os.replace(tmp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_atomic(self.path, text)
         except OSError:
             return False
         self.dirty = False
         return True
 
-    def get(self, key: str, st: os.stat_result) -> CatalogCounts | None:
+    def get(self, key: str, stamps: list[Stamp]) -> CatalogCounts | None:
         if not self.loaded:
             self.load()
         entry = self.entries.get(key)
-        if entry is not None and entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
+        if entry is not None and entry[0] == stamps:
             self.hits += 1
-            return CatalogCounts(Counts(*entry[2]), Counts(*entry[3]), entry[4])
+            return CatalogCounts(Counts(*entry[1]), Counts(*entry[2]), entry[3])
         self.misses += 1
         return None
 
-    def put(self, key: str, st: os.stat_result, stats: CatalogCounts, read_at_ns: int) -> None:
+    def put(self, key: str, stamps: list[Stamp], stats: CatalogCounts, read_at_ns: int) -> None:
         if not self.loaded:
             self.load()
-        if st.st_mtime_ns > read_at_ns - int(self.RACY_SECONDS * 1e9):
+        if any(s is not None and s[1] > read_at_ns - int(self.RACY_SECONDS * 1e9) for s in stamps):
             self.entries.pop(key, None)  # too recent to trust the timestamp
         else:
-            self.entries[key] = [st.st_size, st.st_mtime_ns, list(stats.messages.as_tuple()), list(stats.words.as_tuple()),
-                                 stats.language]
+            self.entries[key] = [stamps, list(stats.messages.as_tuple()), list(stats.words.as_tuple()), stats.language]
         self.dirty = True
 
 
-# --- many files ----------------------------------------------------------------------------------------------
+def _stamp(path: str) -> Stamp:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
+    return [st.st_size, st.st_mtime_ns]
+
+
+# --- many free-standing files ----------------------------------------------------------------------------------
 
 #: Below this much text to read, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 3_000_000
@@ -647,22 +490,21 @@ def _parallel(names: list[str], sizes: list[int]) -> list[Any] | None:
 
 
 def count_many(paths: list[Path], cache: CoverageCache | None = None, *, parallel: bool | None = None) -> list[CatalogCounts]:
-    """Counts of many catalogs, from the cache where it is up to date, in worker processes when worth it
+    """msgfmt's counts of many PO files, from the cache where it is up to date, in worker processes when worth it
     (``parallel`` forces or forbids them); the cache is saved if it changed. The first catalog that cannot be
     read raises its CatalogError."""
     results: list[CatalogCounts | None] = [None] * len(paths)
     todo: list[int] = []
     keys: list[str] = []
-    stats: list[os.stat_result | None] = []
+    stamps: list[list[Stamp]] = []
     for i, path in enumerate(paths):
         key = os.path.abspath(path)
-        try:
-            st = os.stat(key)
-        except OSError as exc:
-            raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
+        stamp = _stamp(key)
+        if stamp is None:
+            raise CatalogError("cannot read catalog: No such file or directory", path)
         keys.append(key)
-        stats.append(st)
-        if cache is not None and (hit := cache.get(key, st)) is not None:
+        stamps.append([stamp])
+        if cache is not None and (hit := cache.get(key, stamps[-1])) is not None:
             results[i] = hit
         else:
             todo.append(i)
@@ -670,7 +512,7 @@ def count_many(paths: list[Path], cache: CoverageCache | None = None, *, paralle
         return results  # type: ignore[return-value]
     read_at = time.time_ns()
     names = [os.fspath(paths[i]) for i in todo]
-    sizes = [stats[i].st_size for i in todo]  # type: ignore[union-attr]
+    sizes = [stamps[i][0][0] for i in todo]  # type: ignore[index]
     values: list[Any] | None = None
     if parallel or (parallel is None and len(todo) >= 4 and sum(sizes) >= PARALLEL_MIN_BYTES):
         values = _parallel(names, sizes)
@@ -682,24 +524,21 @@ def count_many(paths: list[Path], cache: CoverageCache | None = None, *, paralle
             raise CatalogError(message, where, line)
         results[i] = value
         if cache is not None:
-            cache.put(keys[i], stats[i], value, read_at)  # type: ignore[arg-type]
+            cache.put(keys[i], stamps[i], value, read_at)
     if cache is not None:
         cache.save()
     return results  # type: ignore[return-value]
 
 
-def _coverage(stats: CatalogCounts, shown: str, document: str | None, audience: str | None, language: str | None,
-              missing: bool = False) -> CatalogCoverage:
-    messages, words = stats.messages, stats.words
-    if missing:
-        messages, words = Counts(untranslated=messages.total), Counts(untranslated=words.total)
-    return CatalogCoverage(shown, language or stats.language, document, audience, messages, words, missing)
+def _coverage(stats: CatalogCounts, shown: str, document: str | None, audience: str | None,
+              language: str | None, missing: bool = False) -> CatalogCoverage:
+    return CatalogCoverage(shown, language or stats.language, document, audience, stats.messages, stats.words, missing)
 
 
 def catalog_coverage(path: Path, *, shown_path: str | None = None, document: str | None = None,
                      audience: str | None = None, language: str | None = None,
                      cache: CoverageCache | None = None) -> CatalogCoverage:
-    """Coverage of one PO file. ``language`` overrides the file's ``Language:`` header."""
+    """Coverage of one free-standing PO file, as msgfmt counts it. ``language`` overrides its ``Language:``."""
     (stats,) = count_many([Path(path)], cache)
     return _coverage(stats, shown_path if shown_path is not None else os.fspath(path), document, audience, language)
 
@@ -719,43 +558,72 @@ def _catalog_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def scan(paths: list[Path], cache: CoverageCache | None = None) -> list[CatalogCoverage]:
-    """Coverage of PO files given directly (any name) or found in folders (``*.po``, recursively, sorted by path)."""
+    """Coverage of PO files given directly (any name) or found in folders (``*.po``, recursively, sorted by path),
+    each counted alone as msgfmt counts it."""
     files = _catalog_files(paths)
     return [_coverage(s, os.fspath(f), None, None, None) for f, s in zip(files, count_many(files, cache), strict=True)]
 
 
-def project_coverage(project: Project, cache: CoverageCache | None = None) -> list[CatalogCoverage]:
-    """Coverage of every target language × document of a project, language by language.
+# --- a project --------------------------------------------------------------------------------------------------
 
-    A language without a PO file for a document counts every message of the document's template as
-    untranslated (``missing=True``); a document without a template is an error (run ``cop-docs extract``).
-    The messages of the shared snippets a document includes count in that document (and so in every
-    document that includes them).
-    """
+
+def project_counts(project: Project, pairs: list[tuple[Document | Snippet, Language]],
+                   cache: CoverageCache | None = None) -> list[CatalogCounts]:
+    """Messages and words of each (document or snippet, language) measured against its template, from the
+    cache where both files are unchanged; the others are read, and their translations parsed in one batch."""
+    from . import po
+
+    results: list[CatalogCounts | None] = [None] * len(pairs)
+    todo: list[tuple[int, str, list[Stamp]]] = []
+    for i, (item, lang) in enumerate(pairs):
+        pot, po_path = os.path.abspath(project.pot_path(item)), os.path.abspath(project.po_path(item, lang))
+        stamps = [_stamp(po_path), _stamp(pot)]
+        if stamps[1] is None:
+            raise CatalogError(f"'{item.id}' has no template yet: run cop-docs extract", project.pot_path(item))
+        key = f"{po_path}\0{pot}"
+        if cache is not None and (hit := cache.get(key, stamps)) is not None:
+            results[i] = hit
+        else:
+            todo.append((i, key, stamps))
+    if not todo:
+        return results  # type: ignore[return-value]
+    read_at = time.time_ns()
+    read = [_read_pair(project, *pairs[i], po) for i, _, _ in todo]
+    found = [c for _, c in read if c is not None]
+    rejected = iter(rejections(found))
+    for (i, key, stamps), (template, catalog) in zip(todo, read, strict=True):
+        found_messages = measure(template, catalog, next(rejected) if catalog is not None else {})
+        messages, words = tally(found_messages)
+        language = catalog.metadata.get("Language") if catalog is not None else None
+        results[i] = CatalogCounts(messages, words, language or None)
+        if cache is not None:
+            cache.put(key, stamps, results[i], read_at)  # type: ignore[arg-type]
+    if cache is not None:
+        cache.save()
+    return results  # type: ignore[return-value]
+
+
+def project_coverage(project: Project, cache: CoverageCache | None = None) -> list[CatalogCoverage]:
+    """Coverage of every target language × document of a project, language by language, each document measured
+    against its template. A language without a PO file for a document has every message untranslated
+    (``missing=True``); a document without a template is an error (run ``cop-docs extract``). The messages of
+    the shared snippets a document includes count in that document (and so in every document that includes
+    them)."""
     from ..sources import included_snippets  # reading the masters' include lists; not needed for free files
 
-    jobs: list[tuple[Path, Any, Any, bool]] = []
     includes = {doc.id: included_snippets(project, doc) for doc in project.documents}
     catalogs = [*project.documents, *{s.id: s for found in includes.values() for s in found}.values()]
-    for lang in project.target_languages:
-        for doc in catalogs:
-            po = project.po_path(doc, lang)
-            if po.is_file():
-                jobs.append((po, doc, lang, False))
-            else:
-                pot = project.pot_path(doc)
-                if not pot.is_file():
-                    raise CatalogError(f"'{doc.id}' has no template yet: run cop-docs extract", pot)
-                jobs.append((pot, doc, lang, True))
-    counted = count_many([job[0] for job in jobs], cache)
+    pairs = [(item, lang) for lang in project.target_languages for item in catalogs]
+    counted = project_counts(project, pairs, cache)
     rows: dict[tuple[str, str], CatalogCoverage] = {}
-    for (path, doc, lang, missing), stats in zip(jobs, counted, strict=True):
-        shown = project.po_path(doc, lang) if missing else path
+    for (item, lang), stats in zip(pairs, counted, strict=True):
+        po_path = project.po_path(item, lang)
         try:
-            shown_path = shown.relative_to(project.root).as_posix()
+            shown = po_path.relative_to(project.root).as_posix()
         except ValueError:
-            shown_path = os.fspath(shown)
-        rows[(doc.id, lang.code)] = _coverage(stats, shown_path, doc.id, getattr(doc, "audience", None), lang.code, missing)
+            shown = os.fspath(po_path)
+        rows[(item.id, lang.code)] = CatalogCoverage(shown, lang.code, item.id, getattr(item, "audience", None),
+                                                     stats.messages, stats.words, not po_path.is_file())
     out = []
     for lang in project.target_languages:
         for doc in project.documents:

@@ -1,19 +1,15 @@
 """Extraction: the units of a document's sources become a POT template.
 
-In: the document's title and audience (from the project file) and its parsed master files. Out: the POT's
-text, one entry per distinct (msgctxt, msgid) in order of first appearance, each with every ``#:``
-reference (file:line) and an extracted comment saying what the block is.
+In: the document's title and audience (from the project file) and its parsed master files. Out: the POT as a
+:class:`~cop_docs.catalogs.po.Catalog`, one entry per distinct (msgctxt, msgid) in order of first appearance,
+each with every ``#:`` reference (file:line) and an extracted comment saying what the block is.
 """
 
 from __future__ import annotations
 
-import json
-
-import polib
-
 from ..config import Document, Project, Snippet
 from ..sources import SourceFile, Unit
-from . import pofiles
+from . import po, pofiles
 
 TITLE_COMMENT = "document title"
 AUDIENCE_COMMENT = "audience, named on the cover"
@@ -32,53 +28,42 @@ def units_of(project: Project, doc: Document | Snippet, files: list[SourceFile])
     return units
 
 
-def template(project: Project, doc: Document | Snippet, files: list[SourceFile]) -> tuple[str, int]:
-    """The text of a document's POT, and its number of messages.
-
-    Long msgids wrapped in earlier runs are kept in ``build/.cache/templates/<document>.json``.
-    """
+def template(project: Project, doc: Document | Snippet, files: list[SourceFile]) -> tuple[po.Catalog, int]:
+    """A document's POT, and its number of messages."""
     merged = entries(units_of(project, doc, files))
-    memo_path = project.cache_dir / "templates" / f"{doc.id}.json"
-    try:
-        memo = json.loads(memo_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        memo = {}
-    known = len(memo)
-    text = pofiles.template_text(project_header(project, doc), merged, memo)
-    if len(memo) != known:
-        ids = _ids(merged)  # forget what no message needs any more
-        used = {key: lines for key, lines in memo.items() if key.split("\0", 1)[1] in ids}
-        pofiles.write_atomic(memo_path, json.dumps(used, ensure_ascii=False))
-    return text, len(merged)
+    return po.Catalog(merged, _header(project_header(project, doc))), len(merged)
 
 
-def _ids(merged: list[pofiles.TemplateEntry]) -> set[str]:
-    return {e.msgid for e in merged} | {e.msgctxt for e in merged if e.msgctxt is not None}
+def template_catalog(project_id: str, units: list[tuple[str, Unit]]) -> po.Catalog:
+    """A POT holding the given units, merged by (msgctxt, msgid)."""
+    return po.Catalog(entries(units), _header(header(project_id)))
 
 
 def template_text(project_id: str, units: list[tuple[str, Unit]]) -> str:
-    """The text of a POT holding the given units, merged by (msgctxt, msgid); what polib would write."""
-    return pofiles.template_text(header(project_id), entries(units))
+    """The text of a POT holding the given units, as GNU gettext writes it."""
+    return po.dumps(template_catalog(project_id, units))
 
 
-def catalog(project_id: str, units: list[tuple[str, Unit]]) -> polib.POFile:
-    """The same template as a polib catalog, for code that works on entries."""
-    return polib.pofile(template_text(project_id, units), wrapwidth=pofiles.WRAP)
-
-
-def entries(units: list[tuple[str, Unit]]) -> list[pofiles.TemplateEntry]:
-    merged: dict[tuple[str | None, str], pofiles.TemplateEntry] = {}
+def entries(units: list[tuple[str, Unit]]) -> list[po.Entry]:
+    """One entry per distinct (msgctxt, msgid), with every block kind as its comment and every reference."""
+    merged: dict[tuple[str | None, str], tuple[list[str], list[str]]] = {}
     for path, unit in units:
         key = (unit.context, unit.msgid)
-        entry = merged.get(key)
-        if entry is None:
-            entry = merged[key] = pofiles.TemplateEntry(unit.context, unit.msgid, unit.comment)
-        elif unit.comment not in entry.comment.split("; "):
-            entry.comment += f"; {unit.comment}"
-        occurrence = (path, unit.line)
-        if occurrence not in entry.occurrences:
-            entry.occurrences.append(occurrence)
-    return list(merged.values())
+        found = merged.get(key)
+        if found is None:
+            found = merged[key] = ([], [])
+        comments, references = found
+        if unit.comment not in comments:
+            comments.append(unit.comment)
+        reference = f"{path}:{unit.line}"
+        if reference not in references:
+            references.append(reference)
+    return [po.Entry(msgid, msgctxt=ctx, extracted=("; ".join(comments),), references=tuple(references))
+            for (ctx, msgid), (comments, references) in merged.items()]
+
+
+def _header(fields: dict[str, str]) -> po.Entry:
+    return po.Entry("", "".join(f"{k}: {v}\n" for k, v in fields.items()))
 
 
 def project_header(project: Project, doc: Document | Snippet) -> dict[str, str]:

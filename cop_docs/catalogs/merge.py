@@ -1,10 +1,12 @@
 """Updating a language's PO file from its template, with GNU msgmerge's semantics.
 
-In: the POT and the existing PO (or none). Out: the new PO:
+In: the POT and the existing PO (or none), as :class:`~cop_docs.catalogs.po.Catalog` objects. Out: the new PO:
 - a message whose (msgctxt, msgid) is unchanged keeps its translation, flags and translator comments;
 - a new message that resembles an old translated one (similarity ≥ 0.6, msgmerge's measure: matching
   characters over total length, an insert/delete edit distance) gets that translation, marked fuzzy, with
   the old text as ``#| msgid`` so the translator sees what changed;
+- a fuzzy message whose ``#| msgid`` is its msgid again (a source edit that was reverted) is translated again:
+  its translation was made for exactly this text;
 - an old message no longer in the template is kept as an obsolete ``#~`` entry if it has a translation.
 No translation is lost. The fuzzy search is one batched RapidFuzz call over all candidates (C++, both cores)
 instead of msgmerge's one-by-one scan.
@@ -12,86 +14,83 @@ instead of msgmerge's one-by-one scan.
 
 from __future__ import annotations
 
-import polib
+from dataclasses import replace
+
 from rapidfuzz import fuzz, process
 
 from ..config import Language, Project
 from . import pofiles
+from .po import Catalog, Entry
 
 #: msgmerge's FUZZY_THRESHOLD.
 SIMILARITY = 60.0
 
-Key = tuple[str | None, str]
 
-
-def new_catalog(project: Project, lang: Language, pot: polib.POFile) -> polib.POFile:
-    po = polib.POFile(wrapwidth=78)
-    po.metadata = dict(pot.metadata)
-    po.metadata.update({
+def new_catalog(project: Project, lang: Language, pot: Catalog) -> Catalog:
+    fields = dict(pot.metadata)
+    fields.update({
         "PO-Revision-Date": pot.metadata.get("POT-Creation-Date", pofiles.timestamp()),
         "Last-Translator": "",
         "Language-Team": f"{lang.english_name} <>",
     })
-    return po
+    catalog = Catalog()
+    catalog.set_metadata(fields)
+    return catalog
 
 
-def merge(pot: polib.POFile, po: polib.POFile | None, lang: Language, project: Project) -> polib.POFile:
+def merge(pot: Catalog, po: Catalog | None, lang: Language, project: Project) -> Catalog:
     old = po if po is not None else new_catalog(project, lang, pot)
-    out = polib.POFile(wrapwidth=78)
-    out.header = old.header
-    out.metadata = dict(old.metadata)
-    out.metadata["Project-Id-Version"] = pot.metadata.get("Project-Id-Version", "")
-    out.metadata["POT-Creation-Date"] = pot.metadata.get("POT-Creation-Date", "")
-    out.metadata["Language"] = lang.po_language
-    out.metadata["MIME-Version"] = "1.0"
-    out.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    out.metadata["Content-Transfer-Encoding"] = "8bit"
-    out.metadata.setdefault("Plural-Forms", lang.plural_forms)
-    if not out.metadata.get("Plural-Forms"):
-        out.metadata["Plural-Forms"] = lang.plural_forms
+    fields = old.metadata
+    fields["Project-Id-Version"] = pot.metadata.get("Project-Id-Version", "")
+    fields["POT-Creation-Date"] = pot.metadata.get("POT-Creation-Date", "")
+    fields["Language"] = lang.po_language
+    fields["MIME-Version"] = "1.0"
+    fields["Content-Type"] = "text/plain; charset=UTF-8"
+    fields["Content-Transfer-Encoding"] = "8bit"
+    if not fields.get("Plural-Forms"):
+        fields["Plural-Forms"] = lang.plural_forms
+    out = Catalog(header=old.header)
+    out.set_metadata(fields)
 
-    by_key: dict[Key, polib.POEntry] = {}
-    for entry in old:  # obsolete entries too: a message that comes back gets its translation back
-        by_key.setdefault((entry.msgctxt, entry.msgid), entry)
+    by_key: dict[tuple[str | None, str], Entry] = {}
+    for entry in old.entries:  # obsolete entries too: a message that comes back gets its translation back
+        by_key.setdefault(entry.key, entry)
 
+    template = pot.messages
     used: set[int] = set()
     unmatched: list[int] = []
-    merged: list[polib.POEntry] = []
-    for i, template in enumerate(pot):
-        previous = by_key.get((template.msgctxt, template.msgid))
-        entry = _from_template(template)
+    merged: list[Entry] = []
+    for i, t in enumerate(template):
+        previous = by_key.get(t.key)
+        entry = _from_template(t)
         if previous is not None:
             used.add(id(previous))
-            _carry(previous, entry)
+            entry = _carry(previous, entry)
         else:
             unmatched.append(i)
         merged.append(entry)
 
-    candidates = [e for e in old if not e.obsolete and _translated_text(e)]
+    candidates = [e for e in old.entries if not e.obsolete and _translated_text(e)]
     if unmatched and candidates:
         choices = [e.msgid for e in candidates]
-        for i, best in zip(unmatched, _nearest([pot[i].msgid for i in unmatched], choices), strict=True):
+        for i, best in zip(unmatched, _nearest([template[i].msgid for i in unmatched], choices), strict=True):
             if best is None:
                 continue
             previous = candidates[best]
             used.add(id(previous))
-            entry = merged[i]
-            _carry(previous, entry)
-            if "fuzzy" not in entry.flags:
-                entry.flags.append("fuzzy")
-            if not entry.previous_msgid:  # a fuzzy candidate keeps the text its translation was made for
-                entry.previous_msgid = previous.msgid
-                entry.previous_msgctxt = previous.msgctxt
+            entry = _carry(previous, merged[i])
+            if not entry.fuzzy:
+                entry.flags = (*entry.flags, "fuzzy")
+            if entry.previous_msgid is None:  # a fuzzy candidate keeps the text its translation was made for
+                entry.previous_msgid, entry.previous_msgctxt = previous.msgid, previous.msgctxt
+            merged[i] = entry
 
-    for entry in merged:
-        out.append(entry)
-    for entry in old:
+    out.entries = [_restored(entry) for entry in merged]
+    for entry in old.entries:
         if id(entry) in used or not _translated_text(entry):
             continue
-        gone = polib.POEntry(msgid=entry.msgid, msgstr=entry.msgstr, msgctxt=entry.msgctxt,
-                             msgid_plural=entry.msgid_plural, msgstr_plural=dict(entry.msgstr_plural),
-                             tcomment=entry.tcomment, flags=list(entry.flags), obsolete=True)
-        out.append(gone)
+        out.entries.append(Entry(entry.msgid, entry.msgstr, entry.msgctxt, entry.msgid_plural, entry.msgstr_plural,
+                                 entry.flags, comments=entry.comments, obsolete=True))
     return out
 
 
@@ -107,25 +106,33 @@ def _nearest(queries: list[str], choices: list[str], chunk: int = 1024) -> list[
     return found
 
 
-def _from_template(template: polib.POEntry) -> polib.POEntry:
-    return polib.POEntry(msgid=template.msgid, msgctxt=template.msgctxt, msgstr="",
-                         msgid_plural=template.msgid_plural, comment=template.comment,
-                         occurrences=list(template.occurrences), flags=[f for f in template.flags if f != "fuzzy"])
+def _from_template(template: Entry) -> Entry:
+    return Entry(template.msgid, "", template.msgctxt, template.msgid_plural,
+                 flags=tuple(f for f in template.flags if f != "fuzzy"), extracted=template.extracted,
+                 references=template.references)
 
 
-def _carry(previous: polib.POEntry, entry: polib.POEntry) -> None:
-    """Move a translation, its translator comments and its state onto an entry."""
-    entry.msgstr = previous.msgstr
-    entry.msgstr_plural = dict(previous.msgstr_plural)
-    entry.tcomment = previous.tcomment
-    if "fuzzy" in previous.flags and "fuzzy" not in entry.flags:
-        entry.flags.append("fuzzy")
-        entry.previous_msgid = previous.previous_msgid
-        entry.previous_msgctxt = previous.previous_msgctxt
-    for flag in previous.flags:
-        if flag != "fuzzy" and flag not in entry.flags:
-            entry.flags.append(flag)
+def _carry(previous: Entry, entry: Entry) -> Entry:
+    """An entry with a translation, its translator comments and its state moved onto it."""
+    flags = list(entry.flags)
+    changes: dict = {}
+    if previous.fuzzy and "fuzzy" not in flags:
+        flags.append("fuzzy")
+        changes = {"previous_msgid": previous.previous_msgid, "previous_msgctxt": previous.previous_msgctxt,
+                   "previous_msgid_plural": previous.previous_msgid_plural}
+    flags += [f for f in previous.flags if f != "fuzzy" and f not in flags]
+    return replace(entry, msgstr=previous.msgstr, msgstr_plural=previous.msgstr_plural, comments=previous.comments,
+                   flags=tuple(flags), **changes)
 
 
-def _translated_text(entry: polib.POEntry) -> bool:
-    return bool(entry.msgstr) or any(entry.msgstr_plural.values())
+def _restored(entry: Entry) -> Entry:
+    """A fuzzy entry whose previous text is its text again is no longer fuzzy: nothing changed."""
+    if entry.fuzzy and entry.previous_msgid == entry.msgid and entry.previous_msgctxt == entry.msgctxt \
+            and entry.previous_msgid_plural == entry.msgid_plural and entry.msgstr:
+        return replace(entry, flags=tuple(f for f in entry.flags if f != "fuzzy"), previous_msgid=None,
+                       previous_msgctxt=None, previous_msgid_plural=None)
+    return entry
+
+
+def _translated_text(entry: Entry) -> bool:
+    return bool(entry.msgstr) or any(entry.msgstr_plural)

@@ -1,71 +1,30 @@
-"""Reading and writing PO and POT files.
+"""PO and POT files on disk: written only when what they say changed, and atomically.
 
-In: paths, or :class:`polib.POFile` objects. Out: parsed catalogs, or files on disk written atomically
-(a temporary file renamed into place, so an interrupted write never leaves half a catalog). A POT is only
-rewritten when its messages changed, and its ``POT-Creation-Date`` moves only then.
+In: paths, and :class:`~cop_docs.catalogs.po.Catalog` objects. Out: files written atomically (a temporary file
+renamed into place, so an interrupted write never leaves half a catalog), in GNU gettext's layout.
+
+Whether a file needs writing is decided on its parsed content, never its bytes: a catalog that Poedit, Weblate,
+``msgcat`` or polib re-wrapped says the same thing and is left alone. A template is rewritten only when its
+messages changed, so its ``POT-Creation-Date`` moves only then.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 import tempfile
-import textwrap
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import polib
-
 from ..errors import CatalogError
+from . import po
 
-_LINE_IN_ERROR = re.compile(r"line (\d+)")
-_MSGFMT_ERROR = re.compile(r"^(.*?):(\d+):(?:\d+:)? (.*)$")
-_CREATION_DATE = re.compile(r'^"POT-Creation-Date: [^"\\]*\\n"\n', re.MULTILINE)
-
-
-def read(path: Path) -> polib.POFile:
-    """Parse a PO or POT file; a syntax error names the file and line.
-
-    polib silently accepts some broken files (an unterminated string, say), so GNU msgfmt, the reference
-    parser, checks the file first and its first complaint becomes the error.
-    """
-    check(path)
-    try:
-        return polib.pofile(str(path), encoding="utf-8", wrapwidth=78)
-    except OSError as exc:
-        if exc.strerror:  # a real I/O error; polib reports syntax errors as OSError without errno
-            raise CatalogError(f"cannot read catalog: {exc.strerror}", path) from None
-        return _syntax_error(path, exc)
-    except (ValueError, UnicodeDecodeError) as exc:
-        return _syntax_error(path, exc)
+#: Header fields that change on every extraction and say nothing about the messages.
+VOLATILE = ("POT-Creation-Date",)
 
 
-def check(path: Path) -> None:
-    """Raise a CatalogError with msgfmt's first complaint if GNU gettext rejects the file."""
-    try:
-        result = subprocess.run(["msgfmt", "--check-format", "-o", os.devnull, str(path)],
-                                capture_output=True, text=True, env={**os.environ, "LC_ALL": "C.UTF-8"})
-    except FileNotFoundError:
-        raise CatalogError("GNU gettext's msgfmt is needed to check catalogs (install gettext)", path) from None
-    if result.returncode == 0:
-        return
-    found = [(int(m.group(2)), m.group(3).strip()) for line in result.stderr.splitlines()
-             if (m := _MSGFMT_ERROR.match(line)) and m.group(1) == str(path)]
-    # msgfmt counts the newline that ends an unterminated string, naming the line after it.
-    found = [(n - 1 if message == "end-of-line within string" else n, message) for n, message in found]
-    if found:
-        line, message = min(found)
-        raise CatalogError(message, path, line)
-    raise CatalogError(result.stderr.strip().splitlines()[0] if result.stderr.strip() else "msgfmt rejects this file", path)
-
-
-def _syntax_error(path: Path, exc: Exception) -> polib.POFile:
-    message = str(exc)
-    m = _LINE_IN_ERROR.search(message)
-    message = message.split("(line")[0].replace(f"{path}", "").strip(" :") or "cannot parse catalog"
-    raise CatalogError(message, path, int(m.group(1)) if m else None) from None
+def read(path: Path) -> po.Catalog:
+    """Read a PO or POT file (see :func:`cop_docs.catalogs.po.read`)."""
+    return po.read(path)
 
 
 def timestamp() -> str:
@@ -73,83 +32,6 @@ def timestamp() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime()
     return time.strftime("%Y-%m-%d %H:%M+0000", moment)
-
-
-def text_of(catalog: polib.POFile) -> str:
-    return str(catalog) + "\n"
-
-
-WRAP = 78
-
-
-def template_text(metadata: dict[str, str], entries: list[TemplateEntry],
-                  memo: dict[str, str] | None = None) -> str:
-    """A POT file's text, exactly as polib writes it (so POT and PO files look alike), but fast.
-
-    polib builds an object per entry and wraps every long field with textwrap: on a large source set that
-    was most of the time of an extraction. Here short fields are written directly, and a long msgid is
-    wrapped by polib once and then taken from ``memo`` (kept between runs by the caller), so a
-    re-extraction only wraps the messages that changed.
-    """
-    header = polib.POFile(wrapwidth=WRAP)
-    header.metadata = metadata
-    memo = {} if memo is None else memo
-    parts = [str(header)]
-    for e in entries:
-        comment = e.comment
-        if comment and len(comment) < WRAP - 3 and "\n" not in comment:  # the common case, written directly
-            lines = [f"#. {comment}"]
-        else:
-            lines = _comment_lines("#. ", comment)
-        lines += _reference_lines(e.occurrences)
-        if e.msgctxt is not None:
-            lines += _field_lines("msgctxt", e.msgctxt, memo)
-        lines += _field_lines("msgid", e.msgid, memo)
-        lines.append('msgstr ""\n')
-        parts.append("\n".join(lines))
-    return "\n".join(parts) + "\n"
-
-
-def _comment_lines(prefix: str, comment: str) -> list[str]:
-    lines = []
-    for line in comment.split("\n") if comment else []:
-        if len(line) + len(prefix) > WRAP:  # as polib (and xgettext) wrap comments
-            lines += textwrap.wrap(line, WRAP, initial_indent=prefix, subsequent_indent=prefix, break_long_words=False)
-        else:
-            lines.append(prefix + line)
-    return lines
-
-
-def _reference_lines(occurrences: list[tuple[str, int]]) -> list[str]:
-    refs = " ".join(f"{path}:{line}" for path, line in occurrences)
-    if not refs:
-        return []
-    if len(refs) + 3 <= WRAP:
-        return [f"#: {refs}"]
-    # as polib: hyphens are protected so that textwrap breaks between references only
-    wrapped = textwrap.wrap(refs.replace("-", "*"), WRAP, initial_indent="#: ", subsequent_indent="#: ",
-                            break_long_words=False)
-    return [line.replace("*", "-") for line in wrapped]
-
-
-def _field_lines(name: str, value: str, memo: dict[str, str]) -> list[str]:
-    if len(value) <= WRAP - len(name) - 3 and "\n" not in value and "\r" not in value:
-        return [f'{name} "{polib.escape(value)}"']  # fits on its line: what polib writes without wrapping
-    key = f"{name}\0{value}"
-    text = memo.get(key)
-    if text is None:
-        text = memo[key] = "\n".join(polib.POEntry()._str_field(name, "", "", value, WRAP))
-    return [text]
-
-
-@dataclass
-class TemplateEntry:
-    """One message of a template: what polib's POEntry holds for a POT, without its cost."""
-
-    msgctxt: str | None
-    msgid: str
-    comment: str
-    occurrences: list[tuple[str, int]] = field(default_factory=list)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -168,30 +50,35 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def without_creation_date(text: str) -> str:
-    """A template's text without its creation date, which changes on every extraction."""
-    return _CREATION_DATE.sub("", text)
-
-
-def write_template(path: Path, new: str) -> bool:
-    """Write a POT's text unless only its creation date would change. Returns whether the file was written."""
+def _current(path: Path) -> po.Catalog | None:
+    """The catalog a file holds now; None when there is none, or none that can be read (it is replaced)."""
+    if not path.exists():
+        return None
     try:
-        old = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        old = None
-    if old is not None and without_creation_date(old) == without_creation_date(new):
+        return po.read(path)
+    except CatalogError:
+        return None
+
+
+def template_is_current(path: Path, template: po.Catalog) -> bool:
+    """Whether a POT file already holds these messages (its creation date aside)."""
+    current = _current(path)
+    return current is not None and current.content(ignore=VOLATILE) == template.content(ignore=VOLATILE)
+
+
+def write_template(path: Path, template: po.Catalog) -> bool:
+    """Write a POT unless it already holds these messages. Returns whether the file was written."""
+    if template_is_current(path, template):
         return False
-    write_atomic(path, new)
+    write_atomic(path, po.dumps(template))
     return True
 
 
-def save(path: Path, catalog: polib.POFile) -> bool:
-    """Write a PO file if its text changed. Returns whether the file was written."""
-    new = text_of(catalog)
-    try:
-        if path.read_text(encoding="utf-8") == new:
-            return False
-    except (OSError, UnicodeDecodeError):
-        pass
-    write_atomic(path, new)
+def save(path: Path, catalog: po.Catalog, old: po.Catalog | None = None) -> bool:
+    """Write a PO file unless it already says the same (``old``: the catalog read from it, when known).
+    Returns whether the file was written."""
+    current = old if old is not None else _current(path)
+    if current is not None and current.content() == catalog.content():
+        return False
+    write_atomic(path, po.dumps(catalog))
     return True

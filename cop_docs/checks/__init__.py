@@ -49,12 +49,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import polib
-
 from .. import __version__
-from ..catalogs import pofiles
+from ..catalogs import po, pofiles
 from ..config import CheckSettings, Document, Language, Project
-from ..errors import CatalogError, ConfigError
+from ..errors import ConfigError
 from . import conventions, identical, markup, placeholders, terminology
 from .base import Check, Context, Message, matches_language
 from .terminology import Glossary, Term, load_glossary
@@ -128,8 +126,7 @@ def check_catalog(po_path: Path, language: Language | str, settings: CheckSettin
     validate_rules(settings, config_path)
     if glossary is None and settings.glossary is not None:
         glossary = load_glossary(settings.glossary)
-    catalog = _read(Path(po_path))
-    messages, entries = _messages(catalog, Path(po_path))
+    messages, entries = _messages(po.read(Path(po_path)))
     levels = {name: severity(name, code, settings) for name in CHECKS}
     ctx = Context(code, source_language, settings, glossary,
                   frozenset(name for name, level in levels.items() if level))
@@ -201,49 +198,21 @@ def _relative(project: Project, path: Path) -> str:
         return str(path)
 
 
-def _read(path: Path) -> polib.POFile:
-    """Read a catalog as the rest of cop-docs does (GNU msgfmt vets its syntax first). A complaint about format
-    strings is not fatal here: the placeholders check reports it, with the others."""
-    try:
-        return pofiles.read(path)
-    except CatalogError as exc:
-        if "format" not in exc.message:
-            raise
-    try:
-        return polib.pofile(str(path), encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        raise CatalogError(f"cannot parse catalog: {exc}", path) from None
-
-
-def _messages(catalog: polib.POFile, path: Path) -> tuple[list[Message], list[polib.POEntry]]:
-    """The translated entries' strings, each with the line of its msgstr (plural forms one by one)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+def _messages(catalog: po.Catalog) -> tuple[list[Message], list[po.Entry]]:
+    """The translated entries' strings (msgfmt's translated: not fuzzy, not empty, not obsolete), each with the line
+    of its msgstr (plural forms one by one)."""
     messages: list[Message] = []
-    entries: list[polib.POEntry] = []
-    for entry in catalog:
-        if entry.obsolete or entry.fuzzy or not entry.msgid or not entry.translated():
+    entries: list[po.Entry] = []
+    for entry in catalog.entries:
+        if entry.obsolete or entry.state != po.TRANSLATED:
             continue
-        found = _msgstr_lines(lines, entry.linenum)
-        if entry.msgid_plural:
-            for n in sorted(entry.msgstr_plural):
-                source = entry.msgid if n == 0 else entry.msgid_plural
-                line = found.get(f"msgstr[{n}]", entry.linenum)
-                messages.append(Message(len(messages), source, entry.msgstr_plural[n], line, entry.msgctxt))
-                entries.append(entry)
+        if entry.msgid_plural is not None:
+            for n, (form, line) in enumerate(zip(entry.msgstr_plural, entry.msgstr_lines, strict=True)):
+                if form:
+                    source = entry.msgid if n == 0 else entry.msgid_plural
+                    messages.append(Message(len(messages), source, form, line, entry.msgctxt))
+                    entries.append(entry)
         else:
-            messages.append(Message(len(messages), entry.msgid, entry.msgstr, found.get("msgstr", entry.linenum),
-                                    entry.msgctxt))
+            messages.append(Message(len(messages), entry.msgid, entry.msgstr, entry.msgstr_line, entry.msgctxt))
             entries.append(entry)
     return messages, entries
-
-
-def _msgstr_lines(lines: list[str], start: int) -> dict[str, int]:
-    """Line numbers of the msgstr keywords of the entry that polib says starts at line ``start``."""
-    out: dict[str, int] = {}
-    for number in range(max(start, 1), len(lines) + 1):
-        text = lines[number - 1].lstrip()
-        if text.startswith("msgstr"):
-            out[text.split(None, 1)[0].split('"')[0]] = number
-        elif out and not text.startswith('"'):
-            break
-    return out

@@ -1,7 +1,7 @@
 """Markdown parity between a msgid and its msgstr, and valid inline syntax in the msgstr.
 
-Every msgid and msgstr of a catalog is parsed by pandoc in one call (the messages are joined with separators
-no translation can forge, as :func:`cop_docs.localization.parse_messages` does), then compared:
+Every msgid and msgstr of a catalog is parsed by pandoc in one call (:func:`cop_docs.catalogs.messages.parse`,
+as the build parses them), then compared:
 
 ``links`` (error)
     The same link targets and image sources, as many times each. Link text and titles are translated;
@@ -13,26 +13,31 @@ no translation can forge, as :func:`cop_docs.localization.parse_messages` does),
 ``syntax`` (error)
     Markup that pandoc could not read and so would print literally: an unclosed ``**`` or ``*`` or ``_``, an
     unbalanced backtick, a broken link (``[text](`` without its closing parenthesis, a stray ``](``), unmatched
-    brackets; and a msgstr that Markdown reads as a block of another kind (``- `` at the start makes a list,
-    ``# `` a heading) where the msgid is a paragraph. Literal characters the msgid has too are not counted.
+    brackets. Literal characters the msgid has too are not counted.
+``block-kind`` (error)
+    A msgstr that Markdown reads as another kind of block than its msgid: ``- `` at the start makes a list,
+    ``# `` a heading, ``---`` a rule, ``[nota]: https://…`` a link reference definition (nothing at all), an
+    unclosed fence swallows what follows. Such a translation is not used (coverage counts it untranslated and
+    the outputs show the source): the verdict is :func:`cop_docs.catalogs.messages.mismatch`, the one every
+    command uses.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import pandoc
+from ..catalogs import messages as message_text
 from .base import Check, Context, Finding, Message, note_refs
 
 CHECKS = {
     "links": Check("links", "error", "link targets and image sources are those of the source"),
     "markup": Check("markup", "error", "same emphasis, strong and code spans, footnote references, no new raw HTML"),
     "syntax": Check("syntax", "error", "valid inline Markdown: no unclosed ** or `, no broken links or brackets"),
+    "block-kind": Check("block-kind", "error", "the translation reads as the same kind of block as its source"),
 }
 
 _KINDS = {
@@ -41,15 +46,13 @@ _KINDS = {
     "Math": "math ($…$)", "Underline": "underline", "SmallCaps": "small caps",
 }
 _EMPHASIS = ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "Underline")
-_NOTE_REF = re.compile(r"(?<!\\)\[\^[^\]\s]+\]")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 @dataclass
 class Parsed:
     """What pandoc made of one message."""
 
-    blocks: tuple[str, ...] = ()  #: top-level block types
+    blocks: list[Any] = field(default_factory=list)  #: the top-level blocks
     links: Counter = field(default_factory=Counter)
     images: Counter = field(default_factory=Counter)
     counts: Counter = field(default_factory=Counter)
@@ -69,6 +72,8 @@ def run(messages: list[Message], ctx: Context) -> Iterator[Finding]:
     localized = _localized_urls(ctx)
     for i, message in enumerate(messages):
         source, target = parsed[i], parsed[n + i]
+        if ctx.on("block-kind") and (why := message_text.mismatch(source.blocks, target.blocks)):
+            yield Finding(message.index, "block-kind", why, _BLOCK_HELP)
         syntax = list(_syntax(message, source, target)) if ctx.on("syntax") else []
         broken = {kind for kind, _ in syntax}
         for _, text in syntax:
@@ -82,30 +87,12 @@ def run(messages: list[Message], ctx: Context) -> Iterator[Finding]:
 # --- parsing --------------------------------------------------------------------------------------------
 
 def parse(texts: list[str]) -> list[Parsed]:
-    """Parse message strings as Markdown in one pandoc call (a message that swallows the separators, such as an
-    unclosed code fence, makes the batch split in halves until it is alone)."""
-    if not texts:
-        return []
-    sep = "cop" + secrets.token_hex(8)
-    fence = f"\n\n::: {{#{sep}}}\n:::\n\n"
-    prepared = [_BLANK_LINES.sub("\n", _NOTE_REF.sub("", t.strip())) for t in texts]
-    doc = pandoc.read_markdown(fence.join(prepared) + "\n", path="<messages>", fmt=pandoc.MESSAGE_FORMAT)
-    chunks: list[list[Any]] = [[]]
-    for block in doc["blocks"]:
-        if block["t"] == "Div" and block["c"][0][0] == sep:
-            chunks.append([])
-        else:
-            chunks[-1].append(block)
-    if len(chunks) == len(texts):
-        return [_stats(blocks) for blocks in chunks]
-    if len(texts) == 1:
-        return [_stats(doc["blocks"])]
-    half = len(texts) // 2
-    return parse(texts[:half]) + parse(texts[half:])
+    """What pandoc makes of each message (one call for them all, as the build reads translations)."""
+    return [_stats(blocks) for blocks in message_text.parse(texts)]
 
 
 def _stats(blocks: list[Any]) -> Parsed:
-    out = Parsed(blocks=tuple(b["t"] for b in blocks))
+    out = Parsed(blocks=blocks)
 
     def visit(node: Any) -> None:
         if isinstance(node, list):
@@ -129,6 +116,8 @@ def _stats(blocks: list[Any]) -> Parsed:
         elif t in ("Link", "Image"):
             (out.links if t == "Link" else out.images)[c[2][0]] += 1
             visit(c[1])
+        elif t == "Note":
+            pass  # its text is the reference's label (see messages.parse); references are counted from the text
         else:
             if t in _KINDS:
                 out.counts[t] += 1
@@ -164,16 +153,11 @@ def _syntax(message: Message, source: Parsed, target: Parsed) -> Iterator[tuple[
         which = "[" if dst["balance"] > src["balance"] else "]"
         where = next((t for t in dst["brackets"] if which in t), "")
         yield "link", f"unmatched '{which}' in “{where}”"
-    if source.blocks and target.blocks and source.blocks != target.blocks:
-        read_as = {"BulletList": "a list", "OrderedList": "a numbered list", "Header": "a heading",
-                   "BlockQuote": "a block quote", "CodeBlock": "a code block", "HorizontalRule": "a horizontal rule",
-                   "Table": "a table", "DefinitionList": "a definition list", "Div": "a fenced div",
-                   "LineBlock": "a line block", "RawBlock": "raw HTML"}
-        kinds = [read_as[b] for b in target.blocks if b in read_as and b not in source.blocks]
-        if kinds:
-            start = message.msgstr.strip().split("\n")[0][:20]
-            yield "block", (f"the translation is read as {kinds[0]} (it starts “{start}”); "
-                            "escape the first character with a backslash")
+
+
+_BLOCK_HELP = ("The outputs show the source text instead, and coverage counts the message untranslated. Write the "
+               "translation as the same kind of block as its source: escape a first character that Markdown reads as "
+               "block syntax with a backslash (\\-, \\#, \\1.), and do not leave it empty or open a fence.")
 
 
 def _literal_marks(literal: str) -> dict[str, Any]:

@@ -1,0 +1,130 @@
+"""Message text as Markdown: what pandoc makes of each msgid and msgstr, and whether a translation may stand
+in for its source.
+
+In: message strings (msgids, msgstrs). Out: for each, the blocks pandoc reads (its JSON AST), every message of
+a batch in one pandoc call; and :func:`mismatch`, the one rule that decides whether a translation is used.
+
+A message is one block of its master: a paragraph, a heading's text, a list item, a table cell. Its
+translation must read as the same kind of block. One that Markdown reads as something else — a link
+reference definition (``[nota]: https://…``), a thematic break (``---``), a table, a list, a heading, only
+white space, or an unclosed fence — would make its block vanish or change in the outputs. Such a translation
+is not used: coverage and the gate count it untranslated, ``check`` reports it at its line, and the build
+shows the source text. Every command gets that verdict from :func:`mismatch` over :func:`parse`.
+
+Messages are parsed together, joined by empty fenced divs with an unguessable id. A message that swallows the
+separators (an unclosed code fence or div, an HTML block that runs to its end tag) is found because the
+separators then do not all come back at the top level: the batch is split in halves until that message is
+parsed alone, so no message can change how another reads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from typing import Any
+
+from .. import pandoc
+
+Json = dict[str, Any]
+
+_NOTE_REF = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+_BLOCK_NAMES = {
+    "Para": "a paragraph", "Plain": "a paragraph", "Header": "a heading", "BulletList": "a bullet list",
+    "OrderedList": "a numbered list", "BlockQuote": "a block quote", "CodeBlock": "a code block",
+    "HorizontalRule": "a thematic break (a rule)", "Table": "a table", "DefinitionList": "a definition list",
+    "Div": "a fenced div", "LineBlock": "a line block", "RawBlock": "raw HTML", "Figure": "a figure",
+}
+
+
+def parse(texts: list[str]) -> list[list[Json]]:
+    """The blocks of each message, read in the messages' dialect (raw HTML kept for the caller to confine).
+
+    Blank lines inside a message are read as line breaks (a translator's editor may add them). A footnote
+    reference ``[^n]`` becomes a note holding the text ``<message>n<label>`` (see :func:`note_label`), so
+    references are never resolved against another message's definitions."""
+    if not texts:
+        return []
+    return _parse([_prepare(i, text) for i, text in enumerate(texts)])
+
+
+def _prepare(i: int, text: str) -> str:
+    return _NOTE_REF.sub(lambda m: f"[^{i}n{m.group(1)}]", _BLANK_LINES.sub("\n", text.strip()))
+
+
+#: A line that may start a block other than a paragraph (or continue one into another block: a setext heading's
+#: underline, a table's delimiter row, a definition): Markdown block syntax, an HTML block, a list marker.
+_MAY_START_BLOCK = re.compile(r"^[ \t]*(?:[#>\-+_`~<|:=]|\*[ \t]|\*$|\*\*\*[ \t*]*$|\[.*\]:|[0-9]+[.)]|$)", re.M)
+
+
+def plainly_a_paragraph(text: str) -> bool:
+    """Whether a message is surely one paragraph, without asking pandoc: no line of it can start or change a
+    block. (When unsure, the answer is False and pandoc decides.)"""
+    prepared = _BLANK_LINES.sub("\n", text.strip())
+    return bool(prepared) and not _MAY_START_BLOCK.search(prepared)
+
+
+def _parse(texts: list[str]) -> list[list[Json]]:
+    labels = dict.fromkeys(label for text in texts for label in _NOTE_REF.findall(text))
+    definitions = "\n\n".join(f"[^{label}]: {label}" for label in labels)
+    if len(texts) == 1:
+        return [pandoc.read_markdown(f"{texts[0]}\n\n{definitions}\n", path="<messages>", fmt=pandoc.MESSAGE_FORMAT)
+                ["blocks"]]
+    sep = "cop" + secrets.token_hex(8)
+    fence = f"\n\n::: {{#{sep}}}\n:::\n\n"
+    written = pandoc.read_markdown_json(fence.join(texts) + fence + definitions + "\n", path="<messages>",
+                                        fmt=pandoc.MESSAGE_FORMAT)
+    chunks: list[list[Json]] = [[]]
+    for block in json.loads(written)["blocks"]:
+        if block["t"] == "Div" and block["c"][0][0] == sep:
+            chunks.append([])
+        else:
+            chunks[-1].append(block)
+    if len(chunks) == len(texts) + 1 and written.count(sep) == len(texts):
+        return chunks[:-1]
+    half = len(texts) // 2  # a message swallowed separators: find it
+    return _parse(texts[:half]) + _parse(texts[half:])
+
+
+def note_label(note: Json) -> int | None:
+    """The footnote number a translator wrote in a note that :func:`parse` made."""
+    body = note["c"]
+    if not body or body[0]["t"] not in ("Para", "Plain"):
+        return None
+    text = "".join(node["c"] for node in body[0]["c"] if node["t"] == "Str")
+    _, _, label = text.partition("n")
+    return int(label) if label.isdigit() else None
+
+
+def shape(blocks: list[Json]) -> tuple[str, ...]:
+    """The kinds of a message's top-level blocks (a paragraph: ``("Para",)``)."""
+    return tuple("Para" if b["t"] == "Plain" else b["t"] for b in blocks if b["t"] != "Null")
+
+
+def describe(kinds: tuple[str, ...]) -> str:
+    if not kinds:
+        return "nothing (only white space, or a link reference definition)"
+    names = [_BLOCK_NAMES.get(k, k) for k in kinds]
+    return names[0] if len(names) == 1 else f"{len(names)} blocks ({', '.join(names)})"
+
+
+def mismatch(source: list[Json], translation: list[Json]) -> str | None:
+    """Why a translation cannot stand in for its source, or None when it reads as the same kind of block."""
+    want, got = shape(source), shape(translation)
+    if want == got:
+        return None
+    return f"the translation reads as {describe(got)}, not as {describe(want)} like its source"
+
+
+def mismatches(pairs: list[tuple[str, str]]) -> list[str | None]:
+    """:func:`mismatch` for (msgid, msgstr) pairs; those that are not plainly two paragraphs are parsed in one
+    batch."""
+    unsure = [i for i, (msgid, msgstr) in enumerate(pairs) if not (plainly_a_paragraph(msgid)
+                                                                    and plainly_a_paragraph(msgstr))]
+    out: list[str | None] = [None] * len(pairs)
+    parsed = parse([pairs[i][0] for i in unsure] + [pairs[i][1] for i in unsure])
+    for n, i in enumerate(unsure):
+        out[i] = mismatch(parsed[n], parsed[len(unsure) + n])
+    return out
