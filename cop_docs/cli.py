@@ -90,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="build in N processes (default: one per core)")
     p.add_argument("--force", action="store_true", help="rebuild outputs even when their inputs have not changed")
+    p.add_argument("--json", action="store_true",
+                   help="print the outcome of every output as JSON on standard output (progress goes to standard "
+                        "error): status, files, messages and words shown in each state, blocks checked")
     p.set_defaults(func=_build)
 
     p = sub.add_parser("md2pot", parents=[common], help="extract one Markdown file into a POT",
@@ -221,15 +224,20 @@ def _update(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
     from . import console, pipeline
 
     project = _project(args)
     docs, langs = _select(project, args)
     formats = args.format or project.formats
-    with console.BuildDisplay() as display:
+    screen = Console(stderr=True, highlight=False, soft_wrap=True) if args.json else None
+    with console.BuildDisplay(screen) as display:
         outcomes = pipeline.build(project, docs, langs, formats, progress=display.log, jobs=args.jobs,
                                   force=args.force, watcher=display)
-    display.summary(outcomes)
+    display.summary(outcomes, project.language(project.source_language).english_name)
+    if args.json:
+        print(json.dumps(console.to_json(outcomes, project.root), ensure_ascii=False, indent=2))
     return EXIT_USER_ERROR if console.errors(outcomes) else 0
 
 
@@ -248,7 +256,7 @@ def _release(args: argparse.Namespace) -> int:
     with console.BuildDisplay() as display:
         _target, outcomes = release.release(project, langs=langs, jobs=args.jobs, progress=display.log, watcher=display,
                                             shard_only=args.shard)
-    display.summary(outcomes)
+    display.summary(outcomes, project.language(project.source_language).english_name)
     if console.errors(outcomes):
         print("cop-docs: error: the release was not written; the last good release is unchanged", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -8,7 +8,9 @@ plain line, so logs stay readable.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -47,20 +49,54 @@ class BuildDisplay(Watcher):
         if self.progress is not None and self.task is not None:
             self.progress.update(self.task, advance=1, description=f"{outcome.document} ({outcome.language})")
 
-    def summary(self, outcomes: list[Outcome]) -> None:
-        """One row per language: how many documents were built, were up to date, are drafts, failed or withheld."""
-        table = Table(title="Build summary", title_justify="left")
-        for column in ("language", BUILT, UP_TO_DATE, "drafts", FAILED, WITHHELD, "seconds"):
-            table.add_column(column, justify="left" if column == "language" else "right")
+    def summary(self, outcomes: list[Outcome], source_language: str = "source language") -> None:
+        """One row per language: how many documents were built, were up to date, are drafts, failed or withheld,
+        and how many of their messages they show in the source language (fuzzy, untranslated)."""
+        table = Table(title="Build summary", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
+                      show_edge=False, collapse_padding=True, caption_justify="left",
+                      caption=f"current: up to date; fuzzy, untransl.: messages shown in {source_language}")
+        for column in ("lang", BUILT, "current", "drafts", FAILED, WITHHELD, "fuzzy", "untransl.", "time"):
+            table.add_column(column, justify="left" if column == "lang" else "right", no_wrap=True)
         by_lang: dict[str, list[Outcome]] = {}
         for outcome in outcomes:
             by_lang.setdefault(outcome.language, []).append(outcome)
         for lang, items in by_lang.items():
             count = {status: sum(o.status == status for o in items) for status in (BUILT, UP_TO_DATE, FAILED, WITHHELD)}
             drafts = sum(o.draft and o.status in (BUILT, UP_TO_DATE) for o in items)
+            shown = [o.report for o in items if o.report is not None]
+            fuzzy = sum(r.messages.fuzzy for r in shown)
+            untranslated = sum(r.messages.untranslated for r in shown)
             table.add_row(lang, *(str(count[s]) for s in (BUILT, UP_TO_DATE)), str(drafts),
-                          *(str(count[s]) for s in (FAILED, WITHHELD)), f"{sum(o.seconds for o in items):.1f}")
+                          *(str(count[s]) for s in (FAILED, WITHHELD)), str(fuzzy), str(untranslated),
+                          f"{sum(o.seconds for o in items):.1f}s")
         self.console.print(table)
+
+
+def to_json(outcomes: list[Outcome], root: Path) -> dict:
+    """The build's outcomes for scripts (``cop-docs build --json``), files relative to the project's folder."""
+
+    def counts(c) -> dict:
+        return {"translated": c.translated, "fuzzy": c.fuzzy, "untranslated": c.untranslated, "total": c.total}
+
+    rows = []
+    for o in outcomes:
+        row = {"document": o.document, "language": o.language, "status": o.status, "draft": o.draft,
+               "files": [_relative(p, root) for p in o.paths], "seconds": round(o.seconds, 3), "detail": o.detail}
+        if o.report is not None:
+            row.update({"messages": counts(o.report.messages), "words": counts(o.report.words),
+                        "shown_in_source_language": {"messages": o.report.fallbacks,
+                                                     "words": o.report.words.fuzzy + o.report.words.untranslated},
+                        "blocks_checked": o.report.blocks,
+                        "translations_not_used": [{"path": p, "line": n, "why": why} for p, n, why in o.report.rejected]})
+        rows.append(row)
+    return {"outputs": rows, "failed": sum(o.status == FAILED for o in outcomes)}
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def errors(outcomes: list[Outcome]) -> int:

@@ -196,8 +196,18 @@ class Stamps:
                 return False
         return True
 
-    def record(self, outputs: dict[str, Path], key: Key, hashes: FileHashes) -> None:
+    def record(self, outputs: dict[str, Path], key: Key, hashes: FileHashes, report: dict | None = None) -> None:
+        """Stamp the outputs just written, with what they show (``report``, read back by :meth:`report`)."""
         stamps = self.read()
         for fmt, path in outputs.items():
             stamps[fmt] = {"inputs": key.digest, "epoch": key.epoch, "output": hashes(path)}
+        if report is not None:
+            stamps["shows"] = {"inputs": key.digest, **report}
         pofiles.write_atomic(self.path, json.dumps(stamps, indent=1, sort_keys=True))
+
+    def report(self, key: Key) -> dict | None:
+        """What the outputs show, as recorded when they were built from the inputs ``key`` stands for."""
+        shows = self.read().get("shows")
+        if not shows or shows.get("inputs") != key.digest:
+            return None
+        return {k: v for k, v in shows.items() if k != "inputs"}

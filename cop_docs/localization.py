@@ -17,6 +17,7 @@ import hashlib
 import json
 import posixpath
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,16 +31,37 @@ Key = tuple[str | None, str]
 _CONTAINERS = ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps")
 
 
+@dataclass
+class Shown:
+    """A translatable block of a localized document: where its text now is (its segment), where it comes from,
+    and what it shows."""
+
+    segment: Segment
+    path: str  #: the master file it comes from
+    line: int
+    key: Key  #: its message
+    state: str  #: translated, fuzzy or untranslated (a fallback to the source), or "source" (a source document)
+
+    @property
+    def visible(self) -> bool:
+        """Whether readers see its text on the page (alt text, titles and metadata are not printed)."""
+        comment = self.segment.comment
+        return not comment.startswith(("image alt text", "image title", "front matter"))
+
+
 def localize(files: list[SourceFile], translations: Mapping[Key, str] | None, *,
              mark_untranslated: str | None = None, localized_urls: Mapping[str, str] | None = None,
-             cache: Path | None = None) -> Json:
-    """Join the files of a document into one AST, translated where ``translations`` has the text.
+             cache: Path | None = None, record: list[Shown] | None = None,
+             states: Mapping[Key, str] | None = None) -> Json:
+    """Join the files of a document into one AST, translated where ``translations`` has the text (None: the
+    document is in the source language).
 
     With ``mark_untranslated`` (the source language's code), text left in the source language is wrapped in
     a span of class ``untranslated`` carrying that language, so a draft shows it and screen readers read it
     in the right language. ``localized_urls`` (source URL → URL) lets a translation point a link to the
     language's own version of a page. ``cache`` is a folder that keeps pandoc's reading of each file's
-    translations, by their content, for the next build.
+    translations, by their content, for the next build. ``record`` receives a :class:`Shown` for every
+    segment; ``states`` says why a message is not translated (fuzzy or untranslated; untranslated if absent).
     """
     meta: dict[str, Any] = {}
     blocks: list[Json] = []
@@ -47,8 +69,8 @@ def localize(files: list[SourceFile], translations: Mapping[Key, str] | None, *,
     for source in files:
         doc = source.fresh_doc()
         api = api or doc["pandoc-api-version"]
-        if translations or mark_untranslated:
-            _translate(doc, source, translations or {}, mark_untranslated, localized_urls or {}, cache)
+        if translations or mark_untranslated or record is not None:
+            _translate(doc, source, translations, mark_untranslated, localized_urls or {}, cache, record, states or {})
         _rebase_images(doc, posixpath.dirname(source.path))
         for key, value in doc.get("meta", {}).items():
             meta.setdefault(key, value)
@@ -71,13 +93,19 @@ def _parse_cached(texts: list[str], cache: Path | None) -> list[list[Json]]:
         return parsed
 
 
-def _translate(doc: Json, source: SourceFile, translations: Mapping[Key, str], mark: str | None,
-               urls: Mapping[str, str], cache: Path | None = None) -> None:
+def _translate(doc: Json, source: SourceFile, translations: Mapping[Key, str] | None, mark: str | None,
+               urls: Mapping[str, str], cache: Path | None = None, record: list[Shown] | None = None,
+               states: Mapping[Key, str] | None = None) -> None:
     segs = segments(doc)
     pending: list[tuple[Segment, str]] = []
     untranslated: list[Segment] = []
     for seg, unit in zip(segs, source.units, strict=True):
-        msgstr = translations.get((unit.context, unit.msgid))
+        key = (unit.context, unit.msgid)
+        msgstr = translations.get(key) if translations else None
+        if record is not None:
+            state = "source" if translations is None else "translated" if msgstr else \
+                (states or {}).get(key, "untranslated")
+            record.append(Shown(seg, source.path, unit.line, key, state))
         if not msgstr:
             if mark and seg.kind == "inlines":
                 untranslated.append(seg)

@@ -25,6 +25,7 @@ from .catalogs import extract as extraction
 from .config import Document, Language, Project, Snippet
 from .errors import CopDocsError, RenderError
 from .localization import Key, localize
+from .localization import Shown as ShownBlock
 from .renderers import Job, output_path, renderer
 from .segments import Json, stringify
 from .sources import SourceFile
@@ -118,34 +119,108 @@ def outdated(project: Project, langs: Iterable[Language] | None = None) -> list[
 
 def translations(project: Project, item: Document | Snippet, lang: Language) -> dict[Key, str]:
     """The translations a document (or snippet) shows in a language: those coverage counts as translated."""
+    return _view(project, item, lang).table or {}
+
+
+@dataclass
+class _View:
+    """What a language's catalog gives a document or snippet: the translations it shows (None: the source
+    language), and the state of every other message of its template."""
+
+    table: dict[Key, str] | None
+    states: dict[Key, str] = field(default_factory=dict)
+    #: translations not used because they read as another kind of block: (message, PO file, line, why)
+    rejected: list[tuple[Key, str, int, str]] = field(default_factory=list)
+
+
+def _view(project: Project, item: Document | Snippet, lang: Language) -> _View:
     if lang.code == project.source_language:
-        return {}
-    return coverage.translations(project, item, lang)
+        return _View(None)
+    found = coverage.catalog_messages(project, item, lang)
+    po_path = rel(project, project.po_path(item, lang))
+    return _View({m.key: m.msgstr for m in found if m.state == po.TRANSLATED},
+                 {m.key: m.state for m in found if m.state != po.TRANSLATED},
+                 [(m.key, po_path, m.msgstr_line, m.reason) for m in found if m.msgstr_line is not None and m.msgstr
+                  and m.reason and m.state == po.UNTRANSLATED])
+
+
+@dataclass
+class Shown:
+    """What an output shows: its translatable blocks, and how many messages (and words) it shows in each state."""
+
+    blocks: list[ShownBlock]
+    messages: coverage.Counts  #: translated; fuzzy and untranslated: shown in the source language
+    words: coverage.Counts
+    rejected: list[tuple[str, int, str]]  #: (PO file, line, why) of translations not used: another kind of block
+
+    @property
+    def fallbacks(self) -> int:
+        return self.messages.fuzzy + self.messages.untranslated
 
 
 def localized(project: Project, doc: Document, lang: Language, files: list[SourceFile], *,
-              draft: bool = False) -> Json:
-    """The document in one language, with the metadata every renderer needs (a draft marks what is untranslated)."""
-    table = None if lang.code == project.source_language else translations(project, doc, lang)
-    ast = _localize(project, lang, files, table, draft)
-    _expand_includes(project, lang, ast["blocks"], draft)
+              draft: bool = False, shown: list[Shown] | None = None) -> Json:
+    """The document in one language, with the metadata every renderer needs (a draft marks what is untranslated).
+    ``shown`` receives what the document shows (:class:`Shown`)."""
+    view = _view(project, doc, lang)
+    record: list[ShownBlock] = []
+    rejected = list(view.rejected)
+    ast = _localize(project, lang, files, view, draft, record)
+    _expand_includes(project, lang, ast["blocks"], draft, record, rejected)
     ast["blocks"] = _for_document(ast["blocks"], doc)
+    table = view.table or {}
     meta = ast["meta"]
     if "title" not in meta:
-        meta["title"] = {"t": "MetaString", "c": (table or {}).get((None, doc.title), doc.title)}
-    meta["audience"] = {"t": "MetaString", "c": (table or {}).get((None, doc.audience), doc.audience)}
+        meta["title"] = {"t": "MetaString", "c": table.get((None, doc.title), doc.title)}
+    meta["audience"] = {"t": "MetaString", "c": table.get((None, doc.audience), doc.audience)}
     meta["lang"] = {"t": "MetaString", "c": lang.code}
     if lang.direction == "rtl":
         meta["dir"] = {"t": "MetaString", "c": "rtl"}
     meta.setdefault("toc-title", {"t": "MetaString", "c": "Contents"})
     meta.setdefault("date", {"t": "MetaString", "c": _date(project)})
+    if shown is not None:
+        blocks = _reachable(ast, record)
+        states = {b.key: b.state for b in blocks}
+        for key in ((None, doc.title), (None, doc.audience)):  # named on the cover, from the project file
+            states.setdefault(key, "source" if view.table is None else "translated" if key in table
+                              else view.states.get(key, po.UNTRANSLATED))
+        shown.append(Shown(blocks, *_tally(states), [(path, line, why) for key, path, line, why in rejected
+                                                      if key in states]))
     return ast
 
 
-def _localize(project: Project, lang: Language, files: list[SourceFile], table: dict[Key, str] | None,
-              draft: bool) -> Json:
-    return localize(files, table, mark_untranslated=project.source_language if draft else None,
-                    localized_urls=project.checks.localized_urls.get(lang.code), cache=project.cache_dir / "messages")
+def _reachable(ast: Json, record: list[ShownBlock]) -> list[ShownBlock]:
+    """The recorded blocks that are still in the document (not left out by an ``only`` div, say)."""
+    seen: set[int] = set()
+    stack: list = [ast["blocks"], ast["meta"]]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+    return [b for b in record if id(b.segment.holder) in seen]
+
+
+def _tally(states: dict[Key, str]) -> tuple[coverage.Counts, coverage.Counts]:
+    """Messages and their source words in each state (a source document's count as translated: nothing falls
+    back)."""
+    ids: dict[str, list[str]] = {po.TRANSLATED: [], po.FUZZY: [], po.UNTRANSLATED: []}
+    for (_ctx, msgid), state in states.items():
+        ids[po.TRANSLATED if state == "source" else state].append(msgid)
+    counts = [ids[s] for s in (po.TRANSLATED, po.FUZZY, po.UNTRANSLATED)]
+    return (coverage.Counts(*map(len, counts)),
+            coverage.Counts(*(coverage.count_words("\0".join(c)) if c else 0 for c in counts)))
+
+
+def _localize(project: Project, lang: Language, files: list[SourceFile], view: _View, draft: bool,
+              record: list[ShownBlock] | None = None) -> Json:
+    return localize(files, view.table, mark_untranslated=project.source_language if draft else None,
+                    localized_urls=project.checks.localized_urls.get(lang.code), cache=project.cache_dir / "messages",
+                    record=record, states=view.states)
 
 
 def _for_document(blocks: list[Json], doc: Document) -> list[Json]:
@@ -166,6 +241,7 @@ def _for_document(blocks: list[Json], doc: Document) -> list[Json]:
 
 
 def _expand_includes(project: Project, lang: Language, blocks: list[Json], draft: bool,
+                     record: list[ShownBlock] | None = None, rejected: list | None = None,
                      trail: tuple[str, ...] = ()) -> None:
     """Put each included snippet, localized with its own catalog, where its ``include`` div stands."""
     for i, block in enumerate(blocks):
@@ -173,14 +249,16 @@ def _expand_includes(project: Project, lang: Language, blocks: list[Json], draft
             continue
         snippet_id = sources.include_target(block)
         if snippet_id is None:
-            _expand_includes(project, lang, block["c"][1], draft, trail)
+            _expand_includes(project, lang, block["c"][1], draft, record, rejected, trail)
             continue
         snippet = project.snippet(snippet_id)
         if snippet is None or snippet_id in trail:
             raise RenderError(f"cannot include snippet '{snippet_id}'", project.config_path)
-        table = None if lang.code == project.source_language else translations(project, snippet, lang)
-        inner = _localize(project, lang, load_sources(project, snippet), table, draft)["blocks"]
-        _expand_includes(project, lang, inner, draft, (*trail, snippet_id))
+        view = _view(project, snippet, lang)
+        if rejected is not None:
+            rejected += view.rejected
+        inner = _localize(project, lang, load_sources(project, snippet), view, draft, record)["blocks"]
+        _expand_includes(project, lang, inner, draft, record, rejected, (*trail, snippet_id))
         attr = block["c"][0]
         blocks[i] = {"t": "Div", "c": [[attr[0], [*attr[1], "snippet", f"snippet-{snippet_id}"], []], inner]}
 
@@ -199,6 +277,33 @@ class Outcome:
     draft: bool = False
     detail: str = ""  #: why it failed or was withheld
     seconds: float = 0.0
+    #: what it shows: messages and source words translated, and fuzzy and untranslated (shown in the source
+    #: language); blocks checked in each output; translations not used. None when it was not built.
+    report: Report | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one built document × language shows, as the build saw it (kept in its stamp for later builds)."""
+
+    messages: coverage.Counts
+    words: coverage.Counts
+    blocks: int = 0  #: blocks of the document checked present in each output
+    rejected: tuple[tuple[str, int, str], ...] = ()  #: (PO file, line, why) of translations not used
+
+    @property
+    def fallbacks(self) -> int:
+        """Messages shown in the source language."""
+        return self.messages.fuzzy + self.messages.untranslated
+
+    def to_json(self) -> dict:
+        return {"messages": list(self.messages.as_tuple()), "words": list(self.words.as_tuple()),
+                "blocks": self.blocks, "rejected": [list(r) for r in self.rejected]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Report:
+        return cls(coverage.Counts(*data["messages"]), coverage.Counts(*data["words"]), data.get("blocks", 0),
+                   tuple(tuple(r) for r in data.get("rejected", [])))
 
 
 BUILT, UP_TO_DATE, FAILED, WITHHELD = "built", "up to date", "failed", "withheld"
@@ -248,8 +353,11 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
             draft = decision.status == gate.DRAFT
             key = dependencies.key(project, doc, lang, draft, hashes, dates)
             paths = {fmt: output_path(project, doc, lang, fmt) for fmt in formats}
-            if not force and dependencies.Stamps(project, doc, lang).up_to_date(paths, key, hashes):
-                outcomes.append(Outcome(doc.id, lang.code, UP_TO_DATE, list(paths.values()), draft))
+            stamps = dependencies.Stamps(project, doc, lang)
+            if not force and stamps.up_to_date(paths, key, hashes):
+                known = stamps.report(key)
+                outcomes.append(Outcome(doc.id, lang.code, UP_TO_DATE, list(paths.values()), draft,
+                                        report=Report.from_json(known) if known else None))
             else:
                 work.append((doc, lang, draft, key))
     watcher.planned(len(work))
@@ -258,16 +366,21 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
             progress(f"up to date {', '.join(rel(project, p) for p in outcome.paths)}")
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(work) or 1))
 
-    def finish(doc: Document, lang: Language, draft: bool, key: dependencies.Key, result: tuple[list[Path], str, float]) -> None:
-        paths, error, seconds = result
+    def finish(doc: Document, lang: Language, draft: bool, key: dependencies.Key,
+               result: tuple[list[Path], str, float, Report | None]) -> None:
+        paths, error, seconds, report = result
         if error:
             outcome = Outcome(doc.id, lang.code, FAILED, draft=draft, detail=error, seconds=seconds)
             progress(f"failed {doc.id} ({lang.code}): {error}")
         else:
-            dependencies.Stamps(project, doc, lang).record(dict(zip(formats, paths, strict=True)), key, hashes)
-            outcome = Outcome(doc.id, lang.code, BUILT, paths, draft, seconds=seconds)
+            dependencies.Stamps(project, doc, lang).record(dict(zip(formats, paths, strict=True)), key, hashes,
+                                                          report.to_json() if report else None)
+            outcome = Outcome(doc.id, lang.code, BUILT, paths, draft, seconds=seconds, report=report)
             for path in paths:
                 progress(f"built {rel(project, path)}")
+            if report:
+                for line in fallback_lines(project, outcome):
+                    progress(line)
         outcomes.append(outcome)
         watcher.finished(outcome)
 
@@ -289,15 +402,23 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
 
 
 def build_one(project: Project, doc_id: str, lang_code: str, draft: bool, formats: list[str],
-              epoch: int | None = None) -> list[Path]:
-    """Every format of one document in one language, dated ``epoch`` (seconds; default: the project's date)."""
+              epoch: int | None = None) -> tuple[list[Path], Report]:
+    """Every format of one document in one language, dated ``epoch`` (seconds; default: the project's date), each
+    checked to hold every block of the document; and what the document shows."""
     doc, lang = project.document(doc_id), project.language(lang_code)
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch if epoch is not None else source_date_epoch(project))
     try:
-        job = Job(project, doc, lang, localized(project, doc, lang, load_sources(project, doc), draft=draft), draft=draft)
+        shown: list[Shown] = []
+        ast = localized(project, doc, lang, load_sources(project, doc), draft=draft, shown=shown)
+        job = Job(project, doc, lang, ast, draft=draft, blocks=shown[0].blocks)
         preflight(job)
-        return [renderer(fmt).render(job) for fmt in formats]
+        paths, checked = [], 0
+        for fmt in formats:
+            output = renderer(fmt)
+            paths.append(output.render(job))
+            checked = max(checked, output.checked)
+        return paths, Report(shown[0].messages, shown[0].words, checked, tuple(shown[0].rejected))
     finally:
         if previous is None:
             del os.environ["SOURCE_DATE_EPOCH"]
@@ -305,20 +426,36 @@ def build_one(project: Project, doc_id: str, lang_code: str, draft: bool, format
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
+def fallback_lines(project: Project, outcome: Outcome) -> list[str]:
+    """What a built output shows in the source language, one line (and one per translation not used)."""
+    report = outcome.report
+    if report is None or not report.fallbacks:
+        return []
+    m, w = report.messages, report.words
+    source = project.language(project.source_language).english_name
+    count = m.fuzzy + m.untranslated
+    lines = [f"warning: {outcome.document} ({outcome.language}) shows {count} message{'s' * (count != 1)} "
+             f"({w.fuzzy + w.untranslated} words) in {source}: {m.fuzzy} fuzzy, {m.untranslated} untranslated"]
+    lines += [f"{path}:{line}: warning: translation not used, the source is shown: {why}"
+              for path, line, why in report.rejected]
+    return lines
+
+
 def _build_guarded(project: Project, doc_id: str, lang_code: str, draft: bool, formats: list[str],
-                   epoch: int) -> tuple[list[Path], str, float]:
+                   epoch: int) -> tuple[list[Path], str, float, Report | None]:
     """build_one, with a user's error or a full disk turned into a one-line message for its outcome."""
     start = time.perf_counter()
     try:
-        return build_one(project, doc_id, lang_code, draft, formats, epoch), "", time.perf_counter() - start
+        paths, report = build_one(project, doc_id, lang_code, draft, formats, epoch)
+        return paths, "", time.perf_counter() - start, report
     except CopDocsError as exc:
-        return [], str(exc), time.perf_counter() - start
+        return [], str(exc), time.perf_counter() - start, None
     except OSError as exc:  # a full disk, a read-only build folder: the message names the file
-        return [], f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), time.perf_counter() - start
+        return [], f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), time.perf_counter() - start, None
 
 
 def _build_in_worker(config_path: Path, doc_id: str, lang_code: str, draft: bool, formats: list[str],
-                     epoch: int) -> tuple[list[Path], str, float]:
+                     epoch: int) -> tuple[list[Path], str, float, Report | None]:
     from . import config
 
     return _build_guarded(config.load(config_path), doc_id, lang_code, draft, formats, epoch)

@@ -28,7 +28,7 @@ from .errors import SourceError
 from .segments import Json, Segment, segments, words_of
 
 #: Bumped whenever the cached form or the way units are made changes.
-CACHE_FORMAT = "7"
+CACHE_FORMAT = "8"
 
 _RULE = re.compile(r"^-{3,}$", re.MULTILINE)
 _NOTE_REF = re.compile(r"(?<!\\)\[\^(\d+)\]")
@@ -96,11 +96,12 @@ def cached_source(path: Path, *, root: Path, cache_dir: Path | None) -> SourceFi
 def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> SourceFile:
     """Parse one master file with pandoc and store the result in the cache."""
     rel, data, text = _read(path, root)
+    check_fences(text, rel)
     doc_text = pandoc.read_markdown_json(text, path=rel)
     with _gc_paused():
         doc = json.loads(doc_text)
     units = make_units(doc, text)
-    includes = includes_of(doc, text)
+    includes = includes_of(doc, text, rel)
     if cache_dir is not None:
         units_file, doc_file = _cache_files(cache_dir, rel, data)
         _write(doc_file, doc_text)  # the AST first: units without their AST are never taken as a cache hit
@@ -109,8 +110,9 @@ def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> So
     return SourceFile(rel, units, doc_text=doc_text, includes=includes)
 
 
-def includes_of(doc: Json, text: str) -> list[tuple[str, int]]:
-    """The snippets a file includes, in order, each with the line of its ``include`` attribute."""
+def includes_of(doc: Json, text: str, path: str = "<source>") -> list[tuple[str, int]]:
+    """The snippets a file includes, in order, each with the line of its ``include`` attribute. An include
+    with content of its own is an error: the snippet takes its place, so that content would never show."""
     found: list[tuple[str, int]] = []
     lines = text.splitlines()
 
@@ -119,7 +121,12 @@ def includes_of(doc: Json, text: str) -> list[tuple[str, int]]:
             if block["t"] == "Div":
                 snippet = include_target(block)
                 if snippet:
-                    line = next((n for n, t in enumerate(lines, 1) if f"include={snippet}" in t.replace('"', "")), 0)
+                    line = next((n for n, t in enumerate(lines, 1) if f"include={snippet}" in t.replace('"', "")
+                                 and n > (found[-1][1] if found else 0)), 0)
+                    if block["c"][1]:
+                        raise SourceError(f"the include of '{snippet}' holds text of its own, which would never be "
+                                          f"shown: close it at once (::: {{include={snippet}}} then :::) and put the "
+                                          "text before or after it", path, line or None)
                     found.append((snippet, line))
                 visit(block["c"][1])
             elif block["t"] in ("BlockQuote",):
@@ -130,6 +137,42 @@ def includes_of(doc: Json, text: str) -> list[tuple[str, int]]:
 
     visit(doc.get("blocks", []))
     return found
+
+
+_CODE_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
+_CODE_CLOSE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
+_DIV_FENCE = re.compile(r"^[ \t]*:{3,}[ \t]*(.*?)[ \t]*$")
+_QUOTE_MARKS = re.compile(r"^(?:[ ]{0,3}>[ ]?)+")
+
+
+def check_fences(text: str, path: str) -> None:
+    """A code fence (`````` or ``~~~``) or fenced div (``:::``) that is never closed swallows the rest of the
+    file without a word from pandoc: make it an error at its opening line."""
+    code: tuple[str, int, int] | None = None  # the open code fence: character, length, line
+    divs: list[int] = []  # lines of the open divs, innermost last
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = _QUOTE_MARKS.sub("", raw)
+        if code is not None:
+            closing = _CODE_CLOSE.match(line)
+            if closing and closing.group(1)[0] == code[0] and len(closing.group(1)) >= code[1]:
+                code = None
+            continue
+        fence = _CODE_FENCE.match(line)
+        if fence and not (fence.group(1)[0] == "`" and "`" in fence.group(2)):  # ``` x ``` is inline code
+            code = (fence.group(1)[0], len(fence.group(1)), number)
+            continue
+        div = _DIV_FENCE.match(line)
+        if div:
+            if div.group(1) and not div.group(1).startswith(":"):
+                divs.append(number)
+            elif divs:
+                divs.pop()
+    if code is not None:
+        raise SourceError(f"this code fence ({code[0] * code[1]}) is never closed: it would swallow the rest of the "
+                          f"file; close it with a line of {code[0] * code[1]}", path, code[2])
+    if divs:
+        raise SourceError("this fenced div (:::) is never closed: it would swallow the rest of the file; close it "
+                          "with a line of :::", path, divs[-1])
 
 
 def include_target(block: Json) -> str | None:

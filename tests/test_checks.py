@@ -7,6 +7,8 @@ EXPECTED); the real project's translations with the real glossary must give no p
 from __future__ import annotations
 
 import dataclasses
+import functools
+import tempfile
 from pathlib import Path
 
 import polib
@@ -24,6 +26,12 @@ from cop_docs.errors import ConfigError
 
 MAIN = Path(__file__).resolve().parents[1]
 FIXTURE = ROOTS / "checks"
+
+
+@functools.cache
+def _fixture_root() -> Path:
+    """A private copy of the fixture project (checking it caches its sources in its build folder)."""
+    return copy_root("checks", Path(tempfile.mkdtemp(prefix="checks-")))
 
 #: Every problem planted in tests/roots/checks: (file, line of the msgstr, check, severity).
 EXPECTED = {
@@ -64,7 +72,7 @@ def _found(problems: list[Problem]) -> set[tuple[str, int, str, str]]:
 
 @pytest.fixture(scope="module")
 def fixture_problems() -> list[Problem]:
-    return check_project(config.load(FIXTURE / "cop-docs.yaml"))
+    return check_project(config.load(_fixture_root() / "cop-docs.yaml"))
 
 
 def test_every_planted_problem_is_found_at_its_line_and_nothing_else(fixture_problems: list[Problem]) -> None:
@@ -101,7 +109,7 @@ def test_one_pandoc_call_per_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("read_markdown", "read_markdown_json"):
         real = getattr(cop_docs.pandoc, name)
         monkeypatch.setattr(cop_docs.pandoc, name, lambda *a, real=real, **k: calls.append(1) or real(*a, **k))
-    project = config.load(FIXTURE / "cop-docs.yaml")
+    project = config.load(_fixture_root() / "cop-docs.yaml")
     problems = check_project(project, langs=["fr"], docs=["sample"])
     assert len(calls) == 1
     assert {Path(p.path).name for p in problems} == {"fr.po"}
@@ -396,7 +404,7 @@ def test_term_matching_directly() -> None:
 # --- configuration --------------------------------------------------------------------------------------
 
 def test_rules_change_severity_and_switch_checks_off() -> None:
-    project = config.load(FIXTURE / "cop-docs.yaml")
+    project = config.load(_fixture_root() / "cop-docs.yaml")
     project.checks.rules.update({
         "terminology": CheckRule("error"),
         "numbers": CheckRule("off"),

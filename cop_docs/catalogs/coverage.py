@@ -257,6 +257,7 @@ class Message:
     template_line: int  #: the line of its msgid in the template
     line: int | None  #: the line of its msgid in the PO file; None when the PO file lacks it
     msgstr: str  #: the translation the PO file holds, used or not
+    msgstr_line: int | None = None  #: the line of that translation's msgstr
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -284,7 +285,8 @@ def measure(template: Catalog, catalog: Catalog | None, rejected: dict[tuple[str
         reason = {po.UNTRANSLATED: "not translated", po.FUZZY: "fuzzy", po.TRANSLATED: ""}[state]
         if state == po.TRANSLATED and t.key in rejected:
             state, reason = po.UNTRANSLATED, rejected[t.key]
-        out.append(Message(t.msgctxt, t.msgid, state, reason, t.msgid_line, entry.msgid_line, entry.msgstr))
+        out.append(Message(t.msgctxt, t.msgid, state, reason, t.msgid_line, entry.msgid_line, entry.msgstr,
+                           entry.msgstr_line))
     return out
 
 

@@ -49,7 +49,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, sources
 from ..catalogs import po, pofiles
 from ..config import CheckSettings, Document, Language, Project
 from ..errors import ConfigError
@@ -158,6 +158,8 @@ def check_project(project: Project, langs: Iterable[Language | str] | None = Non
         else project.target_languages
     documents = [project.catalog(x) if isinstance(x, str) else x for x in docs] if docs is not None \
         else project.catalogs
+    for doc in documents:  # a master that cannot be read (an unclosed fence, say) is reported first, at its line
+        sources.load(project, doc)
     jobs = [(project.po_path(doc, lang), lang) for doc in documents for lang in languages
             if lang.code != project.source_language and project.po_path(doc, lang).is_file()]
     known: dict[str, dict] = {}

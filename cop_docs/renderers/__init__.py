@@ -1,7 +1,8 @@
 """Renderers: a localized document becomes a file in one output format.
 
 In: a :class:`Job` (the project, the document, the language and the localized pandoc AST). Out: one file,
-written atomically: the output appears complete or not at all, and the last good file stays until then.
+written atomically: the output appears complete or not at all, and the last good file stays until then. Before
+it appears, the output is checked to hold the text of every block the document shows (:mod:`.parity`).
 Each format is a small class behind the same interface, registered by name in :data:`RENDERERS`.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ..config import Document, Language, Project
 from ..segments import Json, stringify
+from . import parity
 
 #: Stylesheets and templates (here, not in ``resources``, so that reading it does not load WeasyPrint).
 THEMES = Path(__file__).resolve().parent.parent / "themes"
@@ -26,6 +28,8 @@ class Job:
     language: Language
     doc: Json  #: the localized AST, its metadata holding title, lang and dir
     draft: bool = False  #: below its release threshold: marked as a draft translation on every page
+    #: the blocks the document shows (:class:`cop_docs.localization.Shown`): each output is checked to hold them
+    blocks: list | None = None
 
     @property
     def title(self) -> str:
@@ -40,6 +44,8 @@ class Renderer:
     name = ""
     #: the output file's extension
     extension = ""
+    #: how many blocks the last render checked in its output (see :mod:`.parity`)
+    checked = 0
 
     def output_path(self, job: Job) -> Path:
         return self.output_path_for(job.project, job.document, job.language)
@@ -55,6 +61,9 @@ class Renderer:
         os.close(fd)
         try:
             self.write(job, Path(tmp))
+            if job.blocks is not None:
+                self.checked = parity.verify(job.blocks, self.name, Path(tmp), self.unprinted(job),
+                                             job.language.direction == "rtl")
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         except BaseException:
@@ -64,6 +73,10 @@ class Renderer:
 
     def write(self, job: Job, target: Path) -> None:
         raise NotImplementedError
+
+    def unprinted(self, job: Job) -> tuple[str, ...]:
+        """Kinds of blocks this format's design does not show (see :func:`parity.verify`)."""
+        return ()
 
 
 def output_path(project: Project, document: Document, language: Language, fmt: str) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
+import re
 from pathlib import Path
 
 from weasyprint import CSS, HTML
@@ -35,7 +36,16 @@ def page_html(job: Job) -> str:
         variables["cover-image"], variables["cover-alt"] = (html.escape(value, quote=True) for value in picture)
     if job.draft:
         variables["draft-mark"] = theme.DRAFT_MARK
-    return pandoc.write_html(doc, template=theme.PAGE_TEMPLATE, variables=variables)
+    return _numbered_from_start(pandoc.write_html(doc, template=theme.PAGE_TEMPLATE, variables=variables))
+
+
+_OL_START = re.compile(r'<ol start="(\d+)"')
+
+
+def _numbered_from_start(page: str) -> str:
+    """WeasyPrint numbers every list from 1, whatever its ``start``: set its counter where the list starts."""
+    return _OL_START.sub(lambda m: f'<ol start="{m.group(1)}" style="counter-reset: list-item {int(m.group(1)) - 1}"',
+                         page)
 
 
 #: Tagged PDF for assistive technology: structure tree, /Lang, marked content, the title shown in the title bar.
@@ -45,6 +55,9 @@ PDF_VARIANT = "pdf/ua-1"
 class PdfRenderer(Renderer):
     name = "pdf"
     extension = ".pdf"
+
+    def unprinted(self, job: Job) -> tuple[str, ...]:
+        return theme.UNPRINTED.get(job.document.kind, ())
 
     def write(self, job: Job, target: Path) -> None:
         root = job.project.root

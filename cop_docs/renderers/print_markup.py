@@ -1,7 +1,8 @@
 """The localized document adapted to paper, before it becomes the HTML page WeasyPrint lays out.
 
 In: a localized pandoc AST. Out: a copy where each note is a ``footnote`` span in the text (the print theme floats
-it to the foot of its page, numbered there) and each run of four or more underscores, a blank to fill in, is an
+it to the foot of its page, numbered there; its paragraphs, lists, code, quotes and tables become spans the theme
+draws as those blocks) and each run of four or more underscores, a blank to fill in, is an
 ``blank`` span the theme draws as an answer line, as long in every language; the underscores stay in it
 (transparent) so that copied text keeps its blank where it was. The e-book keeps
 pandoc's own notes, which reading systems show as pop-ups.
@@ -51,11 +52,77 @@ def _inline(node: Json) -> list[Json]:
 
 
 def _note_text(blocks: list[Json]) -> list[Json]:
-    """A note's paragraphs as one run of inlines (a page footnote is a single paragraph in WeasyPrint)."""
-    inlines: list[Json] = []
-    for block in blocks:
-        if block["t"] in ("Para", "Plain"):
-            if inlines:
-                inlines.append({"t": "Space"})
-            inlines.extend(block["c"])
-    return inlines
+    """A note's blocks as inline spans, each drawn as the block it was (a page footnote lives inside a paragraph,
+    where HTML allows only inline elements): paragraphs, lists with their markers, code with its lines, quotes,
+    definitions and tables keep their content and their shape in print."""
+    return [span for block in blocks for span in _as_inline(block)]
+
+
+def _span(classes: str, inlines: list[Json]) -> Json:
+    return {"t": "Span", "c": [["", classes.split(), []], inlines]}
+
+
+def _as_inline(block: Json) -> list[Json]:
+    t, c = block["t"], block.get("c")
+    if t in ("Para", "Plain"):
+        return [_span("fn-block", c)]
+    if t == "Header":
+        return [_span("fn-block fn-heading", c[2])]
+    if t == "LineBlock":
+        return [_span("fn-block", line) for line in c]
+    if t == "CodeBlock":
+        return [_span("fn-block fn-code", [{"t": "Code", "c": [c[0], c[1]]}])]
+    if t == "BlockQuote":
+        return [_span("fn-block fn-quote", _note_text(c))]
+    if t == "BulletList":
+        return [_span("fn-block fn-list", [_span("fn-item", [_span("fn-marker", [_str("•")]), *_note_text(item)])
+                                           for item in c])]
+    if t == "OrderedList":
+        (start, style, delim), items = c
+        return [_span("fn-block fn-list", [_span("fn-item", [_span("fn-marker", [_str(_number(start + i, style, delim))]),
+                                                              *_note_text(item)]) for i, item in enumerate(items)])]
+    if t == "DefinitionList":
+        return [_span("fn-block fn-definitions", [x for term, definitions in c
+                                                  for x in [_span("fn-block fn-term", term),
+                                                            *(_span("fn-block fn-definition", _note_text(d))
+                                                              for d in definitions)]])]
+    if t == "Table":
+        _attr, _caption, _specs, head, bodies, foot = c
+        rows = [*head[1], *(row for body in bodies for row in (*body[2], *body[3])), *foot[1]]
+        return [_span("fn-block fn-table", [_span("fn-row", [_span("fn-cell", _note_text(cell[4])) for cell in row[1]])
+                                            for row in rows])]
+    if t in ("Div", "Figure"):
+        inner = c[1] if t == "Div" else [*c[1][1], *c[2]]
+        return [_span("fn-block " + " ".join(c[0][1]), _note_text(inner))]
+    if t == "HorizontalRule":
+        return [_span("fn-block fn-rule", [])]
+    return []  # raw blocks: nothing to print
+
+
+def _str(text: str) -> Json:
+    return {"t": "Str", "c": text}
+
+
+def _number(n: int, style: str, delim: str) -> str:
+    """An ordered list's marker as pandoc's HTML writer would number it (1. a) (iv)…)."""
+    if style in ("LowerAlpha", "UpperAlpha"):
+        text = ""
+        while n > 0:
+            n, r = divmod(n - 1, 26)
+            text = chr(ord("a") + r) + text
+        text = text.upper() if style == "UpperAlpha" else text
+    elif style in ("LowerRoman", "UpperRoman"):
+        text = _roman(n)
+        text = text.upper() if style == "UpperRoman" else text
+    else:
+        text = str(n)
+    return {"OneParen": f"{text})", "TwoParens": f"({text})"}.get(delim, f"{text}.")
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out

@@ -21,6 +21,9 @@ SCRIPT_STYLESHEETS = {
 #: Scripts whose fonts have no italic: emphasis is shown by weight instead of a slanted fake (EPUB too).
 _NO_ITALIC = ("Arab", "Hebr", "Hans", "Hant", "Jpan", "Kore")
 _NO_HYPHENATION = ("Hans", "Hant", "Jpan", "Kore")
+#: Kinds of blocks a kind's print design does not print (their stylesheet hides them): the story book and the
+#: campaign kit show a picture without its caption, which is the picture's description (its alt text).
+UNPRINTED = {"story-book": ("figure caption",), "campaign-kit": ("figure caption",)}
 
 
 def font_stack(families: tuple[str, ...]) -> str:
