@@ -111,8 +111,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("coverage", parents=[common], help="how complete each language is, per document and audience",
                        description="Messages and source words translated, fuzzy and untranslated, per catalog and rolled "
-                                   "up per language, document and audience; counts agree with msgfmt --statistics. "
-                                   "With PATHs, any PO files or folders of them instead of the project's catalogs.")
+                                   "up per language, document and audience, each document measured against its "
+                                   "template (a message the PO file lacks is untranslated). With PATHs, any PO files "
+                                   "or folders of them instead, each counted alone as msgfmt --statistics counts it.")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="PO files or folders (default: the project)")
     selection(p)
     p.add_argument("--format", choices=("table", "json", "markdown", "html"), default="table",

@@ -32,8 +32,10 @@ JSON schema, version 1 (``"schema": 1``; fields may be added in later versions, 
 
     COUNTS = {"translated": int, "fuzzy": int, "untranslated": int, "total": int, "percent": float}
 
-``translated``, ``fuzzy`` and ``untranslated`` follow GNU ``msgfmt --statistics`` (a fuzzy entry is never
-translated; a fuzzy entry with an empty msgstr is untranslated; obsolete entries and the header are not
+``translated``, ``fuzzy`` and ``untranslated`` count a project's messages against its templates (a message the
+PO file lacks, or whose translation reads as another kind of block, is untranslated; see
+:mod:`cop_docs.catalogs.coverage`), and free-standing files as GNU ``msgfmt --statistics`` does (a fuzzy entry is
+never translated; a fuzzy entry with an empty msgstr is untranslated; obsolete entries and the header are not
 counted). ``percent`` is translated / total × 100 rounded *down* to two decimals, so 100 means complete; it
 is 100 when total is 0. Roll-up keys keep the order in which they first appear in ``catalogs``.
 """

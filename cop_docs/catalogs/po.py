@@ -13,7 +13,7 @@ entries — those GNU gettext sees. The reader follows gettext's own, not polib'
 - the file is decoded in the charset its header names (UTF-8 when it names none);
 - what msgfmt rejects is rejected with the file and line msgfmt names: syntax errors, invalid escapes,
   unterminated strings, invalid multibyte sequences, misnumbered plural forms, duplicate messages, a byte order
-  mark, comments between ``#|`` lines and their msgid.
+  mark, comments between ``#|`` lines and their msgid, a string holding EOT (gettext's context separator).
 
 A message is *untranslated* when its (first) msgstr is empty, *fuzzy* when it is flagged so, and *translated*
 otherwise — msgfmt's states. The header (empty msgid, no context) is not a message.
@@ -290,6 +290,8 @@ class _Reader:
             previous: tuple[str | None, str | None, str | None] = (None, None, None)
             if m.group("prev"):
                 previous = self.previous(m, text, first_line)
+            for group in ("ctx", "id", "plural", "str", "forms"):
+                self.check_eot(m, group, text, first_line)
             ctx = m.group("ctx")
             msgid = _text(m.group("id"))
             key = (None if ctx is None else _text(ctx), msgid)
@@ -332,6 +334,15 @@ class _Reader:
         self.entries(stripped, first_line, obsolete=True, outer_pre=pre)
         if len(self.out) > before and pre.strip():  # it begins at its first comment
             self.out[before].line = pre_line + pre[: len(pre) - len(pre.lstrip())].count("\n")
+
+    def check_eot(self, m: re.Match, group: str, text: str, first_line: int) -> None:
+        """gettext keeps EOT (``\\x04``) to join a context to its msgid: a string may not hold one."""
+        strings = m.group(group)
+        if strings is None or ("\\" not in strings and "\x04" not in strings):
+            return
+        for piece in _PIECE.finditer(strings):
+            if "\x04" in _piece(piece.group(1)):
+                raise self.fail("context separator <EOT> within string", text, m.start(group) + piece.start(), first_line)
 
     def previous(self, m: re.Match, text: str, first_line: int) -> tuple[str | None, str | None, str | None]:
         """``#|`` lines hold tokens: [msgctxt] msgid [msgid_plural], each with its strings."""
