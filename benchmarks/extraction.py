@@ -210,7 +210,8 @@ def extract_files(paths: list[Path], root: Path, cache: Path) -> tuple[int, int,
     """What ``cop-docs extract`` does for one document, without writing the POT: (units, messages, stage times).
 
     Sources are read as ``pipeline.load_sources`` reads them (side by side when there are several) and the
-    template is made by ``extract.template`` and written out as text (``po.dumps``: GNU msgcat wraps it)."""
+    template is made by ``extract.template`` and written out as text (``po.dumps``: GNU msgcat wraps the entries
+    it has not wrapped before; the others come from the memo ``cop-docs extract`` keeps under ``cache``)."""
     project = _Project(root, root / "cop-docs.yaml", "Benchmark", "2026", "en", [], [], ("pdf",))
     project.cache = cache
     doc = config.Document("handbook", "adults", "Benchmark handbook", "guide", tuple(paths))
@@ -218,7 +219,14 @@ def extract_files(paths: list[Path], root: Path, cache: Path) -> tuple[int, int,
     files = pipeline.load_sources(project, doc)
     t1 = time.perf_counter()
     template, messages = extract.template(project, doc, files)
-    text = po.dumps(template)
+    memo_file = extract.memo_path(project, doc)
+    try:
+        memo = json.loads(memo_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    text = po.dumps(template, memo)
+    memo_file.parent.mkdir(parents=True, exist_ok=True)
+    memo_file.write_text(json.dumps(memo, ensure_ascii=False), encoding="utf-8")
     t2 = time.perf_counter()
     assert text
     units = sum(len(f.units) for f in files)

@@ -57,7 +57,7 @@ def extract(project: Project, docs: Iterable[Document | Snippet], progress: Prog
     for doc in docs:
         template, count = extraction.template(project, doc, load_sources(project, doc))
         path = project.pot_path(doc)
-        changed = pofiles.write_template(path, template)
+        changed = pofiles.write_template(path, template, extraction.memo_path(project, doc))
         results.append(Written(path, changed, f"{count} messages"))
         progress(f"{'wrote' if changed else 'unchanged'} {rel(project, path)} ({count} messages)")
     return results
@@ -73,7 +73,8 @@ def update(project: Project, docs: Iterable[Document | Snippet], langs: Iterable
     results = []
     langs = [lang for lang in langs if lang.code != project.source_language]
     for doc in docs:
-        pofiles.write_template(project.pot_path(doc), extraction.template(project, doc, load_sources(project, doc))[0])
+        template = extraction.template(project, doc, load_sources(project, doc))[0]
+        pofiles.write_template(project.pot_path(doc), template, extraction.memo_path(project, doc))
         pot = pofiles.read(project.pot_path(doc))  # the date as written, so every PO agrees with its POT
         for lang in langs:
             path = project.po_path(doc, lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import subprocess
@@ -13,7 +14,7 @@ import polib
 import pytest
 
 from cop_docs import config, pipeline
-from cop_docs.catalogs import extract, po
+from cop_docs.catalogs import extract, po, pofiles
 from cop_docs.sources import SourceFile, read_source
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -772,3 +773,24 @@ def test_templates_are_written_as_gnu_gettext_writes_them(tmp_path: Path):
     assert [(e.msgctxt, e.msgid, e.comment, e.occurrences) for e in polib.pofile(text)] == \
            [(e.msgctxt, e.msgid, comment(e), occurrences(e)) for e in template.entries]
     assert any(len(e.references) > 3 for e in template.entries)
+
+
+def test_wrapped_entries_are_remembered_and_give_the_same_text(tmp_path: Path):
+    """Writing a template again wraps only the entries that changed; the text is what msgcat writes of the whole."""
+    template = pot_of("62-mixed-document.md")
+    path, memo_path = tmp_path / "t.pot", tmp_path / "memo.json"
+    assert pofiles.write_template(path, template, memo_path)
+    assert path.read_text(encoding="utf-8") == po.dumps(template)
+    memo = json.loads(memo_path.read_text(encoding="utf-8"))
+    assert len(memo) == len(template.entries) + 1  # and the header
+    template.entries[3].msgid += " A sentence added to the message, long enough to be wrapped over two lines."
+    calls = []
+    real = po.gnu_format
+    po.gnu_format = lambda text, path=None: calls.append(text) or real(text, path)
+    try:
+        assert pofiles.write_template(path, template, memo_path)
+    finally:
+        po.gnu_format = real
+    assert len(calls) == 1 and calls[0].count("\nmsgid ") == 1  # one call, for the changed entry only
+    assert path.read_text(encoding="utf-8") == po.dumps(template)
+    assert not pofiles.write_template(path, template, memo_path)  # nothing changed: nothing written

@@ -7,6 +7,8 @@ each with every ``#:`` reference (file:line) and an extracted comment saying wha
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..config import Document, Project, Snippet
 from ..sources import SourceFile, Unit
 from . import po, pofiles
@@ -32,6 +34,11 @@ def template(project: Project, doc: Document | Snippet, files: list[SourceFile])
     """A document's POT, and its number of messages."""
     merged = entries(units_of(project, doc, files))
     return po.Catalog(merged, _header(project_header(project, doc))), len(merged)
+
+
+def memo_path(project: Project, doc: Document | Snippet) -> Path:
+    """Where the wrapped text of a template's entries is kept between runs (see :func:`pofiles.write_template`)."""
+    return project.cache_dir / "templates" / f"{doc.id}.json"
 
 
 def template_catalog(project_id: str, units: list[tuple[str, Unit]]) -> po.Catalog:

@@ -518,21 +518,68 @@ def _entry_lines(e: Entry) -> list[str]:
     return lines
 
 
-def unwrapped(catalog: Catalog) -> str:
-    """The catalog's text with one line per string: valid, but not yet wrapped as gettext wraps it."""
+def _utf8_header(catalog: Catalog) -> Entry | None:
+    """The header as written: its text is UTF-8, whatever the file it was read from was."""
     header = catalog.header
     if header is not None:
         fields = parse_metadata(header.msgstr)
-        if "Content-Type" in fields:  # the text is UTF-8 whatever the file was
+        if "Content-Type" in fields:
             fields["Content-Type"] = re.sub(r"charset=[^;\s]*", "charset=UTF-8", fields["Content-Type"])
             header = replace(header, msgstr="".join(f"{k}: {v}\n" for k, v in fields.items()))
-    blocks = ["\n".join(_entry_lines(e)) for e in ([header] if header else []) + catalog.entries]
-    return "\n\n".join(blocks) + "\n"
+    return header
 
 
-def dumps(catalog: Catalog) -> str:
-    """The catalog's text, as GNU gettext writes it (``msgcat`` wraps it)."""
-    return gnu_format(unwrapped(catalog))
+HEADER, LIVE, GONE = 0, 1, 2
+
+
+def _blocks(catalog: Catalog) -> list[tuple[int, str]]:
+    """Each entry's text with one line per string, valid but not yet wrapped, with what it is (header, message,
+    obsolete entry); in gettext's order: the header, the messages, then the obsolete entries."""
+    header = _utf8_header(catalog)
+    out = [(HEADER, "\n".join(_entry_lines(header)))] if header else []
+    out += [(LIVE, "\n".join(_entry_lines(e))) for e in catalog.entries if not e.obsolete]
+    out += [(GONE, "\n".join(_entry_lines(e))) for e in catalog.entries if e.obsolete]
+    return out
+
+
+def entry_texts(catalog: Catalog) -> set[str]:
+    """The unwrapped text of each entry: the keys of a :func:`dumps` memo."""
+    return {text for _, text in _blocks(catalog)}
+
+
+def unwrapped(catalog: Catalog) -> str:
+    """The catalog's text with one line per string: valid, but not yet wrapped as gettext wraps it."""
+    return "\n\n".join(text for _, text in _blocks(catalog)) + "\n"
+
+
+#: A header for a batch of entries wrapped together (see :func:`dumps`).
+_BATCH_HEADER = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"'
+
+
+def dumps(catalog: Catalog, memo: dict[str, str] | None = None) -> str:
+    """The catalog's text, as GNU gettext writes it (``msgcat`` wraps it).
+
+    gettext wraps each entry on its own, so ``memo`` (unwrapped entry → its wrapped text, kept by the caller
+    between runs) spares msgcat the entries it wrapped before: a template with a few changed messages costs one
+    small msgcat call."""
+    blocks = _blocks(catalog)
+    if memo is None:
+        return gnu_format(unwrapped(catalog))
+    todo = {text: kind for kind, text in blocks if text not in memo}
+    if todo:
+        memo.update(_wrap_blocks(todo))
+    return "\n\n".join(memo[text] for _, text in blocks) + "\n"
+
+
+def _wrap_blocks(blocks: dict[str, int]) -> dict[str, str]:
+    """The wrapped text of entries (text → kind), in one msgcat call."""
+    header = [text for text, kind in blocks.items() if kind == HEADER]
+    ordered = (header or [_BATCH_HEADER]) + [t for t, k in blocks.items() if k == LIVE] + \
+        [t for t, k in blocks.items() if k == GONE]  # msgcat writes obsolete entries last
+    wrapped = gnu_format("\n\n".join(ordered) + "\n").rstrip("\n").split("\n\n")
+    if len(wrapped) != len(ordered):
+        raise CatalogError(f"msgcat wrote {len(wrapped)} entries for {len(ordered)}")
+    return {text: out for text, out in zip(ordered, wrapped, strict=True) if text in blocks}
 
 
 def gnu_format(text: str, path: str | None = None) -> str:

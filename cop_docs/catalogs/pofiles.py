@@ -10,7 +10,9 @@ messages changed, so its ``POT-Creation-Date`` moves only then.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -20,6 +22,7 @@ from . import po
 
 #: Header fields that change on every extraction and say nothing about the messages.
 VOLATILE = ("POT-Creation-Date",)
+_CREATION_DATE = re.compile(r'^"POT-Creation-Date: [^"\\]*\\n"\n', re.MULTILINE)
 
 
 def read(path: Path) -> po.Catalog:
@@ -66,12 +69,35 @@ def template_is_current(path: Path, template: po.Catalog) -> bool:
     return current is not None and current.content(ignore=VOLATILE) == template.content(ignore=VOLATILE)
 
 
-def write_template(path: Path, template: po.Catalog) -> bool:
-    """Write a POT unless it already holds these messages. Returns whether the file was written."""
-    if template_is_current(path, template):
-        return False
-    write_atomic(path, po.dumps(template))
-    return True
+def write_template(path: Path, template: po.Catalog, memo_path: Path | None = None) -> bool:
+    """Write a POT unless it already holds these messages. Returns whether the file was written.
+
+    ``memo_path`` keeps each entry's wrapped text between runs (see :func:`po.dumps`), so that a template with
+    a few changed messages is written without wrapping the others again."""
+    memo = _load_memo(memo_path)
+    known = len(memo)
+    text = po.dumps(template, memo)
+    try:
+        same_bytes = _CREATION_DATE.sub("", path.read_text(encoding="utf-8")) == _CREATION_DATE.sub("", text)
+    except (OSError, UnicodeDecodeError):
+        same_bytes = False
+    changed = not same_bytes and not template_is_current(path, template)  # another tool may have re-wrapped it
+    if changed:
+        write_atomic(path, text)
+    if memo_path is not None and len(memo) != known:
+        used = po.entry_texts(template)  # what no entry needs any more is forgotten
+        write_atomic(memo_path, json.dumps({k: v for k, v in memo.items() if k in used}, ensure_ascii=False))
+    return changed
+
+
+def _load_memo(path: Path | None) -> dict[str, str]:
+    if path is None:
+        return {}
+    try:
+        memo = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) else {}
 
 
 def save(path: Path, catalog: po.Catalog, old: po.Catalog | None = None) -> bool:
