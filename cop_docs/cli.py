@@ -39,6 +39,17 @@ def main(argv: list[str] | None = None) -> int:
         print("cop-docs: interrupted; finished outputs are complete, unfinished ones were not written",
               file=sys.stderr)
         return 130
+    except RecursionError:
+        if args.traceback:
+            raise
+        print("cop-docs: error: the input nests too deeply to be processed (lists, quotes or emphasis)", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception as exc:  # noqa: BLE001 - a fault of cop-docs still ends in one line; --traceback shows it all
+        if args.traceback:
+            raise
+        print(f"cop-docs: internal error: {type(exc).__name__}: {exc} (run again with --traceback and report it)",
+              file=sys.stderr)
+        return 70
 
 
 def _shown(path: str | None) -> str | None:
@@ -168,10 +179,10 @@ def _parser() -> argparse.ArgumentParser:
     selection(p)
     p.add_argument("--pages", type=_positive, default=4, metavar="N", help="pages per document (default: 4)")
     size = p.add_mutually_exclusive_group()
-    size.add_argument("--width", type=_positive, default=None, metavar="PX",
-                      help="thumbnail width in pixels (default: 300)")
-    size.add_argument("--dpi", type=_positive, default=None, metavar="DPI",
-                      help="render at this resolution instead of a fixed width")
+    size.add_argument("--width", type=_bounded(4000), default=None, metavar="PX",
+                      help="thumbnail width in pixels (default: 300, at most 4000)")
+    size.add_argument("--dpi", type=_bounded(600), default=None, metavar="DPI",
+                      help="render at this resolution instead of a fixed width (at most 600)")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="render N PDFs at a time (default: one per core)")
     p.set_defaults(func=_preview)
@@ -186,6 +197,19 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not '{text}'")
     return value
+
+
+def _bounded(most: int):
+    """A whole number from 1 to ``most``: a thumbnail wider than a screen is a mistake, and poppler gives up on
+    very large ones without a word."""
+
+    def parse(text: str) -> int:
+        value = _positive(text)
+        if value > most:
+            raise argparse.ArgumentTypeError(f"expected at most {most}, not '{text}'")
+        return value
+
+    return parse
 
 
 def _project(args: argparse.Namespace):

@@ -7,6 +7,7 @@ as ``file:line: key.path: what is wrong``. Language names, text direction and pl
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -313,7 +314,11 @@ class _Validator:
             value = self.scalar(s, f"{keypath}.sources[{i}]")
             if value:
                 path = self.root / value
-                if not path.is_file():
+                real, root = os.path.realpath(path), os.path.realpath(self.root)
+                if os.path.isabs(value) or not real.startswith(root + os.sep):
+                    # an absolute path, a '../' one or a symbolic link that leads out: outside files never get in
+                    self.fail(s, f"{keypath}.sources[{i}]", f"source file '{value}' lies outside the project")
+                elif not path.is_file():
                     self.fail(s, f"{keypath}.sources[{i}]", f"source file '{value}' does not exist")
                 sources.append(path)
         if "sources" in m and not sources and not self.seq(m.get("sources"), ""):

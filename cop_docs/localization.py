@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,16 +230,27 @@ def _str(text: str) -> Json:
     return {"t": "Str", "c": text}
 
 
+_RAW_SOURCE = re.compile(r"""(\b(?:src|poster|data)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+
+
+def _rebased(url: str, base: str) -> str:
+    if url and ":" not in url.split("/")[0] and not url.startswith("/"):
+        return posixpath.normpath(posixpath.join(base, url))
+    return url
+
+
 def _rebase_images(doc: Json, base: str) -> None:
-    """Make image paths relative to the project root (sources refer to images relative to themselves)."""
+    """Make image paths relative to the project root (sources refer to images relative to themselves), those of
+    the master's raw HTML too."""
 
     def visit(node: Any) -> None:
         if isinstance(node, dict):
             if node.get("t") == "Image":
                 target = node["c"][2]
-                url = target[0]
-                if url and ":" not in url.split("/")[0] and not url.startswith("/"):
-                    target[0] = posixpath.normpath(posixpath.join(base, url))
+                target[0] = _rebased(target[0], base)
+            elif node.get("t") in ("RawBlock", "RawInline") and node["c"][0] == "html" and "=" in node["c"][1]:
+                node["c"][1] = _RAW_SOURCE.sub(lambda m: m.group(1) + m.group(2) + _rebased(m.group(3), base)
+                                               + m.group(2), node["c"][1])
             for value in node.values():
                 visit(value)
         elif isinstance(node, list):

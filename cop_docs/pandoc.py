@@ -4,6 +4,10 @@ In: Markdown text or pandoc JSON documents. Out: pandoc JSON documents, Markdown
 Each call starts a pandoc process (about 80 ms through pypandoc), so callers batch work per document:
 one call parses a whole source file, one call writes every message of a file, one call parses every
 translation of a document.
+
+Every call runs in pandoc's sandbox (``--sandbox``): pandoc reads nothing but what it is handed (and its
+template), so no file outside the project, named in a master's raw HTML say, can reach an output. The EPUB's
+pictures come to it inside the document (see :func:`cop_docs.renderers.resources.embedded`).
 """
 
 from __future__ import annotations
@@ -33,28 +37,32 @@ def read_markdown(text: str, *, path: str | Path, fmt: str = SOURCE_FORMAT) -> J
     return json.loads(read_markdown_json(text, path=path, fmt=fmt))
 
 
+SANDBOX = "--sandbox"
+
+
+def _convert(text: str, to: str, fmt: str, args: list[str], **kwargs: Any) -> str:
+    try:
+        return pypandoc.convert_text(text, to, format=fmt, extra_args=[SANDBOX, *args], verify_format=False, **kwargs)
+    except OSError as exc:  # pypandoc's "No pandoc was found"
+        raise RenderError(f"pandoc cannot be run: {exc} (install the package pypandoc-binary)") from None
+
+
 def read_markdown_json(text: str, *, path: str | Path, fmt: str = SOURCE_FORMAT) -> str:
     """Parse Markdown into pandoc's JSON AST, as the JSON text pandoc writes."""
     try:
-        return pypandoc.convert_text(text, "json", format=fmt, verify_format=False)
+        return _convert(text, "json", fmt, [])
     except RuntimeError as exc:
         raise SourceError(f"pandoc cannot read this file: {_first_line(exc)}", path) from None
 
 
 def write_markdown(doc: Json | str) -> str:
     """Write a JSON AST (or its JSON text) as Markdown in the message dialect, one line per paragraph."""
-    return pypandoc.convert_text(
-        doc if isinstance(doc, str) else json.dumps(doc), MESSAGE_FORMAT, format="json",
-        extra_args=["--wrap=none"], verify_format=False,
-    )
+    return _convert(doc if isinstance(doc, str) else json.dumps(doc), MESSAGE_FORMAT, "json", ["--wrap=none"])
 
 
 def write_document_markdown(doc: Json) -> str:
     """Write a whole JSON AST, front matter included, as Markdown in the sources' dialect."""
-    return pypandoc.convert_text(
-        json.dumps(doc), "commonmark_x", format="json", extra_args=["--standalone", "--wrap=none"],
-        verify_format=False,
-    )
+    return _convert(json.dumps(doc), "commonmark_x", "json", ["--standalone", "--wrap=none"])
 
 
 def write_html(doc: Json, *, template: Path, variables: dict[str, str], toc: bool = True) -> str:
@@ -64,24 +72,25 @@ def write_html(doc: Json, *, template: Path, variables: dict[str, str], toc: boo
         args += ["--toc", "--toc-depth=2"]
     args += [f"--variable={k}:{v}" for k, v in sorted(variables.items())]
     try:
-        return pypandoc.convert_text(json.dumps(doc), "html5", format="json", extra_args=args, verify_format=False)
+        return _convert(json.dumps(doc), "html5", "json", args)
     except RuntimeError as exc:
         raise RenderError(f"pandoc cannot write HTML: {_first_line(exc)}") from None
 
 
 def write_epub(doc: Json, outputfile: Path, *, args: list[str], cwd: Path) -> None:
-    """Write a JSON AST as an EPUB3 file (pandoc resolves images relative to ``cwd``)."""
+    """Write a JSON AST as an EPUB3 file, in the folder ``cwd`` (pandoc reads nothing: pictures must be in the
+    document as data: URLs)."""
     try:
-        pypandoc.convert_text(
-            json.dumps(doc), "epub3", format="json", extra_args=args, outputfile=str(outputfile),
-            verify_format=False, cworkdir=str(cwd),
-        )
+        _convert(json.dumps(doc), "epub3", "json", args, outputfile=str(outputfile), cworkdir=str(cwd))
     except RuntimeError as exc:
         raise RenderError(f"pandoc cannot write EPUB: {_first_line(exc)}") from None
 
 
 def version() -> str:
-    return pypandoc.get_pandoc_version()
+    try:
+        return pypandoc.get_pandoc_version()
+    except OSError as exc:
+        raise RenderError(f"pandoc cannot be run: {exc} (install the package pypandoc-binary)") from None
 
 
 def _first_line(exc: Exception) -> str:

@@ -13,6 +13,7 @@ import os
 import posixpath
 import subprocess
 import time
+import traceback
 import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -22,6 +23,7 @@ from pathlib import Path
 from . import dependencies, gate, sources
 from .catalogs import coverage, merge, po, pofiles
 from .catalogs import extract as extraction
+from .catalogs.messages import added_bidi_controls
 from .config import Document, Language, Project, Snippet
 from .errors import CopDocsError, RenderError
 from .localization import Key, localize
@@ -55,6 +57,7 @@ def extract(project: Project, docs: Iterable[Document | Snippet], progress: Prog
     """Write each document's (and snippet's) POT template, only when its messages changed."""
     results = []
     for doc in docs:
+        pofiles.remove_leftovers(project.pot_path(doc).parent)
         template, count = extraction.template(project, doc, load_sources(project, doc))
         path = project.pot_path(doc)
         changed = pofiles.write_template(path, template, extraction.memo_path(project, doc))
@@ -73,6 +76,7 @@ def update(project: Project, docs: Iterable[Document | Snippet], langs: Iterable
     results = []
     langs = [lang for lang in langs if lang.code != project.source_language]
     for doc in docs:
+        pofiles.remove_leftovers(project.pot_path(doc).parent)
         template = extraction.template(project, doc, load_sources(project, doc))[0]
         pofiles.write_template(project.pot_path(doc), template, extraction.memo_path(project, doc))
         pot = pofiles.read(project.pot_path(doc))  # the date as written, so every PO agrees with its POT
@@ -139,6 +143,10 @@ def _view(project: Project, item: Document | Snippet, lang: Language) -> _View:
         return _View(None)
     found = coverage.catalog_messages(project, item, lang)
     po_path = rel(project, project.po_path(item, lang))
+    for m in found:  # what check calls an error for bidi controls is never printed
+        if m.state == po.TRANSLATED and (added := added_bidi_controls(m.msgid, m.msgstr)):
+            raise RenderError(f"the translation holds the bidi control U+{ord(added[0]):04X}, which the source does "
+                              "not have and which would reorder the text; see cop-docs check", po_path, m.msgstr_line)
     return _View({m.key: m.msgstr for m in found if m.state == po.TRANSLATED},
                  {m.key: m.state for m in found if m.state != po.TRANSLATED},
                  [(m.key, po_path, m.msgstr_line, m.reason) for m in found if m.msgstr_line is not None and m.msgstr
@@ -453,6 +461,14 @@ def _build_guarded(project: Project, doc_id: str, lang_code: str, draft: bool, f
         return [], str(exc), time.perf_counter() - start, None
     except OSError as exc:  # a full disk, a read-only build folder: the message names the file
         return [], f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), time.perf_counter() - start, None
+    except RecursionError:
+        return [], (f"{doc_id} ({lang_code}): the document nests blocks or emphasis too deeply to be rendered; "
+                    "flatten the deepest lists, quotes or emphasis"), time.perf_counter() - start, None
+    except Exception as exc:  # noqa: BLE001 - any other failure is this output's, not the whole build's
+        where = next((f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" for frame in
+                      reversed(traceback.extract_tb(exc.__traceback__))), "")
+        return [], (f"{doc_id} ({lang_code}): unexpected {type(exc).__name__} in {where}: {exc} (a fault of "
+                    "cop-docs: please report it with the input that causes it)"), time.perf_counter() - start, None
 
 
 def _build_in_worker(config_path: Path, doc_id: str, lang_code: str, draft: bool, formats: list[str],

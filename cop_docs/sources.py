@@ -100,6 +100,8 @@ def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> So
     doc_text = pandoc.read_markdown_json(text, path=rel)
     with _gc_paused():
         doc = json.loads(doc_text)
+    check_raw_html(doc, text, rel, root)
+    check_depth(doc, rel)
     units = make_units(doc, text)
     includes = includes_of(doc, text, rel)
     if cache_dir is not None:
@@ -175,6 +177,81 @@ def check_fences(text: str, path: str) -> None:
                           "with a line of :::", path, divs[-1])
 
 
+#: What makes raw HTML load a resource: an attribute holding a URL, or a CSS url().
+_RAW_LOADS = re.compile(r"""\b(?:src|srcset|data|poster|xlink:href)\s*=\s*(["'])(.*?)\1|<link\b[^>]*?\bhref\s*=\s*(["'])(.*?)\3"""
+                        r"""|url\(\s*["']?([^"')]*)""", re.IGNORECASE | re.DOTALL)
+
+
+def raw_html_urls(html: str) -> list[str]:
+    """The URLs raw HTML would load (pictures, media, stylesheets), not the links it only points to."""
+    urls = []
+    for m in _RAW_LOADS.finditer(html):
+        value = m.group(2) if m.group(2) is not None else m.group(4) if m.group(4) is not None else m.group(5)
+        urls += [part.strip().split()[0] for part in value.split(",") if part.strip()] if "srcset" in m.group(0).lower() \
+            else [value.strip()]
+    return [u for u in urls if u]
+
+
+def check_raw_html(doc: Json, text: str, path: str, root: Path) -> None:
+    """A master's raw HTML may load files of the project's ``sources/`` and ``data:`` URLs, nothing else: what it
+    names outside (``/proc/self/environ``, ``file:///etc/passwd``, ``../secret``, a web address) is an error at
+    its line."""
+    sources = Path(os.path.realpath(root / "sources"))
+    folder = (root / path).parent
+
+    def problem(url: str) -> str | None:
+        if url.startswith("data:"):
+            return None
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//", url):
+            return f"raw HTML loads '{url}', which is not a file of the project: keep what a page shows under sources/"
+        target = Path(os.path.realpath(folder / url)) if not url.startswith("/") else Path(os.path.realpath(url))
+        if sources != target and sources not in target.parents:
+            return f"raw HTML loads '{url}', which lies outside sources/"
+        return None
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("t") in ("RawBlock", "RawInline") and node["c"][0] == "html":
+                for url in raw_html_urls(node["c"][1]):
+                    why = problem(url)
+                    if why:
+                        line = next((n for n, t in enumerate(text.splitlines(), 1) if url in t), None)
+                        raise SourceError(why, path, line)
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    if "<" in text:
+        visit(doc.get("blocks", []))
+        visit(doc.get("meta", {}))
+
+
+#: How deep blocks and inline markup may nest in a master (lists in lists, quotes in quotes, emphasis in emphasis).
+MAX_DEPTH = 64
+
+
+def depth(node: object) -> int:
+    """How deeply a pandoc document's elements nest (counted without recursion, whatever the depth)."""
+    deepest, stack = 0, [(node, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            level += "t" in item
+            deepest = max(deepest, level)
+            stack.extend((v, level) for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend((v, level) for v in item if isinstance(v, dict | list))
+    return deepest
+
+
+def check_depth(doc: Json, path: str) -> None:
+    if depth(doc.get("blocks", [])) > MAX_DEPTH * 2:  # a list item is a list in a list: two elements a level
+        raise SourceError(f"blocks or emphasis nest deeper than {MAX_DEPTH} levels: flatten the deepest lists, "
+                          "quotes or emphasis", path)
+
+
 def include_target(block: Json) -> str | None:
     """The snippet id of an ``include`` div, or None."""
     if block.get("t") != "Div":
@@ -244,10 +321,15 @@ def included_snippets(project: Project, doc: Document | Snippet) -> list[Snippet
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Put a parse in the cache; a cache that cannot be written (a read-only build folder) only costs time."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        if tmp.parent.is_dir():
+            tmp.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

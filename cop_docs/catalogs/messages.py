@@ -19,6 +19,7 @@ parsed alone, so no message can change how another reads.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import secrets
@@ -59,10 +60,15 @@ def _prepare(i: int, text: str) -> str:
 _MAY_START_BLOCK = re.compile(r"^[ \t]*(?:[#>\-+_`~<|:=]|\*[ \t]|\*$|\*\*\*[ \t*]*$|\[.*\]:|[0-9]+[.)]|$)", re.M)
 
 
+_MARKUP = re.compile(r"[*_\[\]`~^<]")
+
+
 def plainly_a_paragraph(text: str) -> bool:
     """Whether a message is surely one paragraph, without asking pandoc: no line of it can start or change a
     block. (When unsure, the answer is False and pandoc decides.)"""
     prepared = _BLANK_LINES.sub("\n", text.strip())
+    if len(_MARKUP.findall(prepared)) > MAX_DEPTH:  # markup that may nest deeply: pandoc decides
+        return False
     return bool(prepared) and not _MAY_START_BLOCK.search(prepared)
 
 
@@ -88,6 +94,19 @@ def _parse(texts: list[str]) -> list[list[Json]]:
     return _parse(texts[:half]) + _parse(texts[half:])
 
 
+def _depth(node: object) -> int:
+    deepest, stack = 0, [(node, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            level += 1
+            deepest = max(deepest, level)
+            stack.extend((v, level) for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend((v, level) for v in item if isinstance(v, dict | list))
+    return deepest
+
+
 def note_label(note: Json) -> int | None:
     """The footnote number a translator wrote in a note that :func:`parse` made."""
     body = note["c"]
@@ -110,12 +129,30 @@ def describe(kinds: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else f"{len(names)} blocks ({', '.join(names)})"
 
 
+#: How deeply a translation's markup may nest (emphasis in emphasis…) beyond its source's.
+MAX_DEPTH = 64
+
+
 def mismatch(source: list[Json], translation: list[Json]) -> str | None:
     """Why a translation cannot stand in for its source, or None when it reads as the same kind of block."""
     want, got = shape(source), shape(translation)
     if want == got:
+        if _depth(translation) > _depth(source) + MAX_DEPTH:
+            return f"the translation's markup nests deeper than {MAX_DEPTH} levels"
         return None
     return f"the translation reads as {describe(got)}, not as {describe(want)} like its source"
+
+
+#: Bidirectional controls: embeddings and overrides, isolates, marks. Invisible, they reorder or hide text.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def added_bidi_controls(msgid: str, msgstr: str) -> list[str]:
+    """The bidi controls a translation has more of than its source, counted in the text as a reader gets it
+    (entities such as ``&#x202E;`` decoded). ``check`` reports them and the build refuses them."""
+    if "&" in msgstr or "&" in msgid:
+        msgid, msgstr = html.unescape(msgid), html.unescape(msgstr)
+    return sorted(ch for ch in {c for c in msgstr if c in BIDI_CONTROLS} if msgstr.count(ch) > msgid.count(ch))
 
 
 def mismatches(pairs: list[tuple[str, str]]) -> list[str | None]:

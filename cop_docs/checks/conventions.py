@@ -25,10 +25,12 @@ punctuation.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterator
 
+from ..catalogs.messages import added_bidi_controls
 from .base import MASK, Check, Context, Finding, Message, is_arabic_letter, is_cjk, matches_language, snippet, visible
 
 ARABIC_SCRIPT = ("ar", "fa", "ur", "ps", "ckb", "sd", "ug")
@@ -182,18 +184,16 @@ def _spanish(m: Message) -> Iterator[Finding]:
 
 # --- invisible characters and whitespace ----------------------------------------------------------------
 
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 
 def _bidi(m: Message) -> Iterator[Finding]:
     problems = []
-    for ch in sorted({c for c in m.msgstr if c in BIDI_CONTROLS}):
-        extra = m.msgstr.count(ch) - m.msgid.count(ch)
-        if extra > 0:
-            i = m.msgstr.index(ch)
-            name = unicodedata.name(ch, "").title()
-            problems.append((i, i + 1, f"bidi control U+{ord(ch):04X} ({name}) that the source does not have"))
-    yield from _first(m, "bidi-controls", problems, m.msgstr,
+    shown = html.unescape(m.msgstr)  # an entity (&#x202E;) reorders the text as much as the character
+    for ch in added_bidi_controls(m.msgid, m.msgstr):
+        i = shown.index(ch)
+        name = unicodedata.name(ch, "").title()
+        problems.append((i, i + 1, f"bidi control U+{ord(ch):04X} ({name}) that the source does not have"))
+    yield from _first(m, "bidi-controls", problems, shown,
                       "Bidirectional control characters are invisible and reorder or hide text; the PDF and EPUB "
                       "set each language's direction already. Delete them (retype the text around them if unsure).")
 

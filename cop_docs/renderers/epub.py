@@ -11,6 +11,7 @@ heading; the conformance claim; subsets of the fonts of scripts that reading sys
 
 from __future__ import annotations
 
+import io
 import re
 import tempfile
 import uuid
@@ -22,13 +23,15 @@ from pathlib import Path
 from .. import pandoc
 from ..errors import RenderError
 from ..segments import Json, stringify
-from . import Job, Renderer, cover, epub_fonts, theme
+from . import Job, Renderer, cover, epub_fonts, resources, theme
 
 _NAMESPACE = uuid.UUID("6f1b0c5e-2f7a-4c43-9a55-0c1c5b8d0e11")
 
-#: What pandoc names the package parts (EPUB 3 writer, pandoc 3).
-_OPF, _NAV, _CSS, _COVER_PAGE, _TITLE_PAGE = ("EPUB/content.opf", "EPUB/nav.xhtml", "EPUB/styles/stylesheet1.css",
-                                             "text/cover.xhtml", "text/title_page.xhtml")
+#: What pandoc names the package parts (EPUB 3 writer, pandoc 3), and the cover's, which are added here.
+_OPF, _NAV, _CSS, _NCX = "EPUB/content.opf", "EPUB/nav.xhtml", "EPUB/styles/stylesheet1.css", "EPUB/toc.ncx"
+_COVER_PAGE, _TITLE_PAGE = "text/cover.xhtml", "text/title_page.xhtml"
+_COVER_PART, _COVER_IMAGE, _TITLE_PAGE_PART = f"EPUB/{_COVER_PAGE}", "EPUB/media/cover.png", f"EPUB/{_TITLE_PAGE}"
+_XHTML, _SVG, _XLINK = "http://www.w3.org/1999/xhtml", "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
 
 #: Names of the landmarks (cover, title page, start of the text) by language; the table of contents is named by
 #: the document's own ``toc-title``. A language missing here gets English names, marked as English.
@@ -69,22 +72,22 @@ class EpubRenderer(Renderer):
     extension = ".epub"
 
     def write(self, job: Job, target: Path) -> None:
+        # pandoc runs in its sandbox, reading nothing but the template: the pictures come inside the document as
+        # data: URLs (each read here, from the project's sources only), and the stylesheet and the cover go into
+        # the package afterwards.
+        args = ["--toc", "--toc-depth=2", "--split-level=1", f"--template={theme.EPUB_TEMPLATE}",
+                f"--variable=edition:{job.project.edition}"]
+        if job.draft:
+            args.append(f"--variable=draft-mark:{theme.DRAFT_MARK}")
+        if job.language.direction == "rtl":
+            # Metadata reaches the title page only; a variable reaches every content document.
+            args.append("--variable=dir:rtl")
         with tempfile.TemporaryDirectory() as tmp:
-            css = Path(tmp) / "style.css"
-            css.write_text(theme.epub_css(job.language, job.draft) + _heading_css(job), encoding="utf-8")
-            cover_image = Path(tmp) / "cover.png"
-            cover_image.write_bytes(cover.cover_png(job))
-            args = ["--toc", "--toc-depth=2", "--split-level=1", f"--css={css}", "--resource-path=.",
-                    f"--epub-cover-image={cover_image}",
-                    f"--template={theme.EPUB_TEMPLATE}", f"--variable=edition:{job.project.edition}"]
-            if job.draft:
-                args.append(f"--variable=draft-mark:{theme.DRAFT_MARK}")
-            if job.language.direction == "rtl":
-                # Metadata reaches the title page only; a variable reaches every content document.
-                args.append("--variable=dir:rtl")
             written = Path(tmp) / "pandoc.epub"
-            pandoc.write_epub(_with_metadata(job), written, args=args, cwd=job.project.root)
-            _finish(job, written, target)
+            doc = resources.embedded(_with_metadata(job), job.project.root, [job.project.root / "sources"])
+            pandoc.write_epub(doc, written, args=args, cwd=Path(tmp))
+            css = theme.epub_css(job.language, job.draft) + _heading_css(job)
+            _finish(job, written, target, css, cover.cover_png(job))
 
 
 def _strings(*values: str) -> Json:
@@ -130,15 +133,19 @@ def _heading_css(job: Job) -> str:
 # --- finishing the package -----------------------------------------------------------------------------------
 
 
-def _finish(job: Job, written: Path, target: Path) -> None:
-    """Rewrite pandoc's EPUB with what pandoc cannot write, entry order and dates kept."""
+def _finish(job: Job, written: Path, target: Path, css: str, cover_png: bytes) -> None:
+    """Rewrite pandoc's EPUB with what pandoc cannot write, entry order and dates kept: the stylesheet, the cover,
+    the landmarks, the conformance claim and the fonts."""
     with zipfile.ZipFile(written) as z:
         infos = z.infolist()
         files = {info.filename: z.read(info) for info in infos}
-    for part in (_OPF, _NAV, _CSS):
+    for part in (_OPF, _NAV, _CSS, _NCX):
         if part not in files:
             raise RenderError(f"pandoc {pandoc.version()} wrote an EPUB without {part}: cannot finish it")
-    opf = files[_OPF].decode("utf-8")
+    files[_CSS] = css.encode("utf-8")
+    opf = _with_cover(job, files, cover_png, files[_OPF].decode("utf-8"))
+    order = [info.filename for info in infos]
+    order[order.index(_TITLE_PAGE_PART):order.index(_TITLE_PAGE_PART)] = [_COVER_PART, _COVER_IMAGE]
     for name in _spine(opf):
         if name.startswith("text/ch"):
             files[f"EPUB/{name}"] = _titled(files[f"EPUB/{name}"], job.title)
@@ -158,7 +165,8 @@ def _finish(job: Job, written: Path, target: Path) -> None:
     files[_OPF] = opf.encode("utf-8")
 
     stamp = infos[0].date_time
-    entries = [(info.filename, info.compress_type) for info in infos]
+    kinds = {info.filename: info.compress_type for info in infos}
+    entries = [(name, kinds.get(name, zipfile.ZIP_DEFLATED)) for name in order]
     entries += [(f"EPUB/fonts/{f.name}", zipfile.ZIP_DEFLATED) for f in embedded]
     data = {**files, **{f"EPUB/fonts/{f.name}": f.data for f in embedded}}
     with zipfile.ZipFile(target, "w") as out:
@@ -167,6 +175,55 @@ def _finish(job: Job, written: Path, target: Path) -> None:
             info.compress_type = compression
             info.create_system = 0
             out.writestr(info, data[name])
+
+
+def _with_cover(job: Job, files: dict[str, bytes], png: bytes, opf: str) -> str:
+    """Put the cover into the package (the picture, a page that shows it, and where a reading system looks for
+    them) and return the package document that names them. The page is built as a tree and serialised, so the
+    text alternative (the document's title, a translation) is escaped whatever it holds."""
+    from PIL import Image  # the cover's size; Pillow draws the covers too
+
+    with Image.open(io.BytesIO(png)) as picture:
+        width, height = picture.size
+    alt = cover.alt_text(job)
+    files[_COVER_IMAGE] = png
+    files[_COVER_PART] = _cover_page(job, alt, width, height)
+    if _TITLE_PAGE_PART not in files:
+        raise RenderError(f"pandoc {pandoc.version()} wrote an EPUB without {_TITLE_PAGE_PART}: cannot finish it")
+    opf = _insert_before(opf, "</manifest>",
+                         '    <item id="cover_xhtml" href="text/cover.xhtml" media-type="application/xhtml+xml"'
+                         ' properties="svg" />\n'
+                         '    <item properties="cover-image" id="cover_png" href="media/cover.png"'
+                         ' media-type="image/png" />\n')
+    spine = _require(re.search(r"<spine[^>]*>\n", opf), "a spine")
+    opf = opf[:spine.end()] + '    <itemref idref="cover_xhtml" />\n' + opf[spine.end():]
+    opf = opf.replace('<itemref idref="title_page_xhtml" linear="no" />', '<itemref idref="title_page_xhtml" linear="yes" />')
+    opf = _insert_before(opf, "</guide>", '    <reference type="cover" title="Cover" href="text/cover.xhtml" />\n')
+    ncx = files[_NCX].decode("utf-8")
+    files[_NCX] = _insert_before(ncx, "</head>", '    <meta name="cover" content="cover_png" />\n').encode("utf-8")
+    return opf
+
+
+def _cover_page(job: Job, alt: str, width: int, height: int) -> bytes:
+    for prefix, uri in (("", _XHTML), ("svg", _SVG), ("xlink", _XLINK)):
+        ET.register_namespace(prefix, uri)
+    html = ET.Element(f"{{{_XHTML}}}html", {"lang": job.language.code, "xml:lang": job.language.code})
+    if job.language.direction == "rtl":
+        html.set("dir", "rtl")
+    head = ET.SubElement(html, f"{{{_XHTML}}}head")
+    ET.SubElement(head, f"{{{_XHTML}}}meta", {"charset": "utf-8"})
+    ET.SubElement(head, f"{{{_XHTML}}}title").text = job.title
+    ET.SubElement(head, f"{{{_XHTML}}}link", {"rel": "stylesheet", "type": "text/css", "href": "../styles/stylesheet1.css"})
+    body = ET.SubElement(html, f"{{{_XHTML}}}body", {"id": "cover"})
+    frame = ET.SubElement(body, f"{{{_XHTML}}}div", {"id": "cover-image"})
+    svg = ET.SubElement(frame, f"{{{_SVG}}}svg", {
+        "version": "1.1", "width": "100%", "height": "100%", "viewBox": f"0 0 {width} {height}",
+        "preserveAspectRatio": "xMidYMid", "role": "img", "aria-label": alt})
+    ET.SubElement(svg, f"{{{_SVG}}}title").text = alt
+    ET.SubElement(svg, f"{{{_SVG}}}image", {"width": str(width), "height": str(height),
+                                            f"{{{_XLINK}}}href": "../media/cover.png"})
+    text = ET.tostring(html, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n' + text + "\n").encode("utf-8")
 
 
 def _require(found: re.Match[str] | None, what: str) -> re.Match[str]:
