@@ -1,8 +1,8 @@
 """The project's front door: `nox -l` lists the sessions.
 
-`build` makes every PDF and EPUB; `verify` builds and checks every output; `tests` runs the test suite; `lint`
-checks the code with ruff; `extract` and `update` refresh the POT and PO catalogs after the masters change;
-`coverage`, `check` and `gate` show how complete and how sound the translations are and what may be released;
+`build` makes every PDF and EPUB; `verify` builds and checks every output; `tests` runs the test suite; `fuzz`
+runs its fuzz suite with many more examples; `lint` checks the code with ruff; `extract` and `update` refresh the
+POT and PO catalogs after the masters change; `coverage`, `check` and `gate` show how complete and how sound the translations are and what may be released;
 `preview` builds the PDFs and writes contact sheets of their first pages into build/preview/; `release` goes from
 the sources to the published download set in build/release/<edition>/.
 """
@@ -25,6 +25,15 @@ def tests(session: nox.Session) -> None:
     """Run the test suite (fixture documents in every script; EPUBCheck needs Java)."""
     _install(session, "test")
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def fuzz(session: nox.Session) -> None:
+    """Run the fuzz suite with many more examples than the tests do (nox -s fuzz -- 2000 for more still)."""
+    _install(session, "test")
+    examples = session.posargs[0] if session.posargs else "500"
+    session.run("pytest", "-s", "-q", "tests/test_fuzz.py",
+                env={"COP_DOCS_FUZZ_EXAMPLES": examples, "COP_DOCS_FUZZ_RANDOM": "1"})
 
 
 @nox.session(python=PYTHON)

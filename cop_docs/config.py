@@ -119,6 +119,16 @@ class CheckSettings:
     rules: dict[str, CheckRule] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Sizes beyond which input is refused with one line instead of exhausting the machine (``limits:``)."""
+
+    translation_factor: int = 10  #: a translation longer than factor × its source + extra characters is an error
+    translation_extra: int = 1000
+    seconds_per_output: float = 900  #: a document × language that takes longer to render fails
+    memory_per_output: int = 4096  #: MiB a rendering process may use
+
+
 @dataclass
 class Project:
     root: Path
@@ -131,6 +141,7 @@ class Project:
     formats: tuple[str, ...]
     checks: CheckSettings = field(default_factory=CheckSettings)
     snippets: list[Snippet] = field(default_factory=list)
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def translations_dir(self) -> Path:
@@ -204,7 +215,8 @@ def load(path: Path) -> Project:
         node = yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path, mark.line + 1 if mark else None) from None
+        problem = str(getattr(exc, "problem", None) or exc).strip().splitlines()[0]
+        raise ConfigError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
     if node is None:
         raise ConfigError("the project file is empty", path)
     return _Validator(path).project(node)
@@ -257,7 +269,8 @@ class _Validator:
         return list(node.value)
 
     def project(self, node: yaml.Node) -> Project:
-        top = self.mapping(node, "", ("project", "languages", "documents"), ("formats", "checks", "snippets"))
+        top = self.mapping(node, "", ("project", "languages", "documents"),
+                           ("formats", "checks", "snippets", "limits"))
         meta = self.mapping(top["project"], "project", ("name", "edition", "source-language"), ()) if "project" in top else {}
         name = self.scalar(meta.get("name"), "project.name", "")
         edition = self.scalar(meta.get("edition"), "project.edition", "")
@@ -294,11 +307,35 @@ class _Validator:
             formats = list(FORMATS)
 
         checks = self.checks(top["checks"]) if "checks" in top else CheckSettings()
+        limits = self.limits(top["limits"]) if "limits" in top else Limits()
 
         if self.problems:
             raise ConfigError.collected(self.path, self.problems)
         return Project(self.root, self.path, name or "", edition or "", source_language or "en",
-                       languages, documents, tuple(formats), checks, snippets)
+                       languages, documents, tuple(formats), checks, snippets, limits)
+
+    def limits(self, node: yaml.Node) -> Limits:
+        keys = {"translation-length-factor": "translation_factor", "translation-length-extra": "translation_extra",
+                "seconds-per-output": "seconds_per_output", "memory-per-output": "memory_per_output"}
+        m = self.mapping(node, "limits", (), tuple(keys))
+        values: dict[str, float] = {}
+        for key, field_name in keys.items():
+            if key in m:
+                text = self.scalar(m[key], f"limits.{key}") or ""
+                if key == "seconds-per-output":
+                    try:
+                        seconds = float(text)
+                    except ValueError:
+                        seconds = 0
+                    if not 0 < seconds < 1e6:
+                        self.fail(m[key], f"limits.{key}", f"expected a number of seconds above 0, not '{text}'")
+                    else:
+                        values[field_name] = seconds
+                elif not text.isdigit() or int(text) < 1:
+                    self.fail(m[key], f"limits.{key}", f"expected a whole number of at least 1, not '{text}'")
+                else:
+                    values[field_name] = int(text)
+        return Limits(**values)
 
     def snippet_entry(self, node: yaml.Node, keypath: str) -> Snippet | None:
         m = self.mapping(node, keypath, ("id", "sources"), ())

@@ -11,12 +11,15 @@ import itertools
 import multiprocessing
 import os
 import posixpath
+import shutil
+import signal
 import subprocess
 import time
 import traceback
 import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -346,6 +349,9 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
     watcher = watcher or Watcher()
     formats = list(formats)
     langs = list(langs)
+    if force:  # everything is made again, the artefacts the renderers keep between builds included
+        for cached in ("epub-fonts", "messages"):
+            shutil.rmtree(project.cache_dir / cached, ignore_errors=True)
     # Reads every source and catalog once, so workers find them cached; the missing messages are the gate's.
     decisions = decide(project)
     hashes = dependencies.FileHashes.for_project(project)
@@ -402,7 +408,12 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
             pending = {pool.submit(_build_in_worker, project.config_path, doc.id, lang.code, draft, formats, key.epoch):
                        (doc, lang, draft, key) for doc, lang, draft, key in work}
             for future in as_completed(pending):
-                finish(*pending[future], future.result())
+                try:
+                    result = future.result()
+                except BrokenProcessPool:  # the process died under it (killed by the system: out of memory)
+                    result = ([], "the process that rendered it stopped (out of memory?); see limits: in "
+                                  "cop-docs.yaml", 0.0, None)
+                finish(*pending[future], result)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     hashes.save()
@@ -454,28 +465,63 @@ def _build_guarded(project: Project, doc_id: str, lang_code: str, draft: bool, f
                    epoch: int) -> tuple[list[Path], str, float, Report | None]:
     """build_one, with a user's error or a full disk turned into a one-line message for its outcome."""
     start = time.perf_counter()
+    limits = project.limits
+    previous = signal.signal(signal.SIGALRM, _out_of_time)
+    signal.setitimer(signal.ITIMER_REAL, limits.seconds_per_output)
     try:
         paths, report = build_one(project, doc_id, lang_code, draft, formats, epoch)
         return paths, "", time.perf_counter() - start, report
+    except _OutOfTime:
+        return [], (f"rendering took longer than {limits.seconds_per_output:g} s, the budget "
+                    "of an output (limits: seconds-per-output in cop-docs.yaml)"), time.perf_counter() - start, None
+    except MemoryError:
+        return [], (f"rendering needed more than {limits.memory_per_output} MiB, the budget "
+                    "of an output (limits: memory-per-output in cop-docs.yaml)"), time.perf_counter() - start, None
     except CopDocsError as exc:
         return [], str(exc), time.perf_counter() - start, None
     except OSError as exc:  # a full disk, a read-only build folder: the message names the file
         return [], f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), time.perf_counter() - start, None
     except RecursionError:
-        return [], (f"{doc_id} ({lang_code}): the document nests blocks or emphasis too deeply to be rendered; "
+        return [], ("the document nests blocks or emphasis too deeply to be rendered; "
                     "flatten the deepest lists, quotes or emphasis"), time.perf_counter() - start, None
     except Exception as exc:  # noqa: BLE001 - any other failure is this output's, not the whole build's
         where = next((f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" for frame in
                       reversed(traceback.extract_tb(exc.__traceback__))), "")
-        return [], (f"{doc_id} ({lang_code}): unexpected {type(exc).__name__} in {where}: {exc} (a fault of "
+        return [], (f"unexpected {type(exc).__name__} in {where}: {exc} (a fault of "
                     "cop-docs: please report it with the input that causes it)"), time.perf_counter() - start, None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def _out_of_time(_signum, _frame) -> None:
+    raise _OutOfTime()
 
 
 def _build_in_worker(config_path: Path, doc_id: str, lang_code: str, draft: bool, formats: list[str],
                      epoch: int) -> tuple[list[Path], str, float, Report | None]:
     from . import config
 
-    return _build_guarded(config.load(config_path), doc_id, lang_code, draft, formats, epoch)
+    project = config.load(config_path)
+    _limit_memory(project.limits.memory_per_output)
+    return _build_guarded(project, doc_id, lang_code, draft, formats, epoch)
+
+
+def _limit_memory(mebibytes: int) -> None:
+    """Cap the data a rendering process may allocate (a worker's, not the command's own process)."""
+    try:
+        import resource
+
+        wanted = mebibytes * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if soft == resource.RLIM_INFINITY or soft > wanted:
+            resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
+    except (ImportError, ValueError, OSError):
+        pass  # a system without the limit: the time budget still holds
 
 
 def preflight(job: Job) -> None:
@@ -557,19 +603,22 @@ def _characters(node: object, into: set[str]) -> None:
             _characters(item, into)
 
 
-def _find_text(job: Job, needle: str) -> tuple[Path | str, int | None]:
+def _find_text(job: Job, needle: str) -> tuple[Path | str | None, int | None]:
     """Where some text comes from: the language's catalog, else a source file."""
     candidates = [job.project.po_path(job.document, job.language), *job.document.sources]
     for snippet in sources.included_snippets(job.project, job.document):
         candidates += [job.project.po_path(snippet, job.language), *snippet.sources]
+    spellings = [needle]
+    if len(needle) == 1:  # a character may be written as an entity
+        spellings += [f"&#x{ord(needle):X};", f"&#x{ord(needle):x};", f"&#{ord(needle)};"]
     for path in candidates:
         try:
             for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if needle in text:
+                if any(s in text for s in spellings):
                     return rel(job.project, path), number
-        except OSError:
+        except (OSError, UnicodeDecodeError):
             continue
-    return f"{job.document.id} ({job.language.code})", None
+    return None, None
 
 
 def source_date_epoch(project: Project) -> int:

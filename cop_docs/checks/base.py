@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..config import CheckSettings
+    from ..config import CheckSettings, Limits
     from .terminology import Glossary
 
 #: Stands for masked text (code, a URL, a link target): not a letter, digit, space or punctuation mark.
@@ -87,9 +87,16 @@ class Context:
     settings: CheckSettings
     glossary: Glossary | None
     active: frozenset[str] = field(default_factory=frozenset)  #: names of the checks that run
+    limits: Limits = field(default_factory=lambda: _limits())
 
     def on(self, *names: str) -> bool:
         return any(name in self.active for name in names)
+
+
+def _limits() -> Limits:
+    from ..config import Limits
+
+    return Limits()
 
 
 # --- reading Markdown as prose --------------------------------------------------------------------------

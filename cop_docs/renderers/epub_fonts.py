@@ -161,15 +161,21 @@ def _cached(family: str, face: fonts.FontFile, chars: set[str], bold: bool, cach
                       sorted(vars(_options(False)).items()), text], default=str)
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
     for hit in cache.glob(f"{digest}-*"):
-        kept.add(hit.name)
-        return EmbeddedFont(family, bold, hit.name[len(digest) + 1:], hit.read_bytes())
+        # the file's name carries a checksum of its bytes: a damaged or truncated file is made again
+        checksum, _, name = hit.name[len(digest) + 1:].partition("-")
+        data = hit.read_bytes()
+        if name and hashlib.sha256(data).hexdigest()[:16] == checksum:
+            kept.add(hit.name)
+            return EmbeddedFont(family, bold, name, data)
+        hit.unlink(missing_ok=True)
     name, data = _embed(family, face, text)
     cache.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=cache, suffix=".part")
     with os.fdopen(fd, "wb") as f:
         f.write(data)
-    os.replace(tmp, cache / f"{digest}-{name}")
-    kept.add(f"{digest}-{name}")
+    stored = f"{digest}-{hashlib.sha256(data).hexdigest()[:16]}-{name}"
+    os.replace(tmp, cache / stored)
+    kept.add(stored)
     return EmbeddedFont(family, bold, name, data)
 
 
