@@ -2,9 +2,10 @@
 
 `build` makes every PDF and EPUB; `verify` builds and checks every output; `tests` runs the test suite; `fuzz`
 runs its fuzz suite with many more examples; `lint` checks the code with ruff; `extract` and `update` refresh the
-POT and PO catalogs after the masters change; `coverage`, `check` and `gate` show how complete and how sound the translations are and what may be released;
-`preview` builds the PDFs and writes contact sheets of their first pages into build/preview/; `release` goes from
-the sources to the published download set in build/release/<edition>/.
+POT and PO catalogs after the masters change; `coverage`, `check` and `gate` show how complete and how sound the
+translations are and what may be released; `preview` builds the PDFs and writes contact sheets of their first
+pages into build/preview/; `release` goes from the sources to the published download set in
+build/release/<edition>/.
 """
 
 import nox
