@@ -369,3 +369,21 @@ def test_a_duplicate_message_names_its_first_definition(basic: Path) -> None:
     result = run_cli("-C", str(basic), "check")
     assert result.returncode == 2
     assert f"duplicate message definition (first defined on line {first})" in result.stderr
+
+
+def test_raw_html_that_leaves_an_element_open_is_an_error_at_its_line(basic: Path) -> None:
+    master = basic / "sources/sample.md"
+    line = len(master.read_text(encoding="utf-8").splitlines()) + 2
+    master.write_text(master.read_text(encoding="utf-8") + '\n<div class="box"><p>unclosed <b>bold\n\nAfter.\n',
+                      encoding="utf-8")
+    result = run_cli("-C", str(basic), "build", "--lang", "en")
+    assert result.returncode == 2
+    assert f"sources/sample.md:{line}: the e-book page text/ch001.xhtml is not well-formed XHTML" in result.stderr
+    assert "unexpected" not in result.stderr
+
+
+def test_catalog_commands_do_not_need_the_build_folder(basic: Path) -> None:
+    (basic / "build").write_text("not a folder")  # as unwritable as a build folder gets, even for root
+    for command in (["update"], ["extract"], ["coverage"], ["check"], ["gate"]):
+        result = run_cli("-C", str(basic), *command)
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr, (command, result.stderr)

@@ -142,6 +142,7 @@ def _finish(job: Job, written: Path, target: Path, css: str, cover_png: bytes) -
     for part in (_OPF, _NAV, _CSS, _NCX):
         if part not in files:
             raise RenderError(f"pandoc {pandoc.version()} wrote an EPUB without {part}: cannot finish it")
+    _check_pages(job, files)
     files[_CSS] = css.encode("utf-8")
     opf = _with_cover(job, files, cover_png, files[_OPF].decode("utf-8"))
     order = [info.filename for info in infos]
@@ -175,6 +176,51 @@ def _finish(job: Job, written: Path, target: Path, css: str, cover_png: bytes) -
             info.compress_type = compression
             info.create_system = 0
             out.writestr(info, data[name])
+
+
+def _check_pages(job: Job, files: dict[str, bytes]) -> None:
+    """Every page of an e-book is XHTML: a master's raw HTML that leaves an element open (HTML allows it) makes a
+    page that is not, an error at that raw HTML's line."""
+    for name, data in files.items():
+        if name.endswith(".xhtml"):
+            try:
+                ET.fromstring(data)
+            except ET.ParseError as exc:
+                where, line = _unbalanced_raw_html(job)
+                raise RenderError(f"the e-book page {name.removeprefix('EPUB/')} is not well-formed XHTML ({exc}): raw "
+                                  "HTML in the masters must close every element it opens", where, line) from None
+
+
+def _unbalanced_raw_html(job: Job) -> tuple[str | None, int | None]:
+    """Where the first raw HTML of the document that is not well-formed on its own comes from."""
+    from .. import sources
+
+    found: list[str] = []
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("t") in ("RawBlock", "RawInline") and node["c"][0] == "html":
+                found.append(node["c"][1])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(job.doc["blocks"])
+    files = [*job.document.sources, *(p for s in sources.included_snippets(job.project, job.document) for p in s.sources)]
+    for html in found:
+        try:
+            ET.fromstring(f"<r>{html}</r>")
+            continue
+        except ET.ParseError:
+            pass
+        first = html.strip().splitlines()[0] if html.strip() else html
+        for path in files:
+            for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if first and first in text:
+                    return path.relative_to(job.project.root).as_posix(), number
+    return None, None
 
 
 def _with_cover(job: Job, files: dict[str, bytes], png: bytes, opf: str) -> str:
