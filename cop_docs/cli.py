@@ -39,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
         print("cop-docs: interrupted; finished outputs are complete, unfinished ones were not written",
               file=sys.stderr)
         return 130
+    except OSError as exc:  # a full disk, a read-only or missing folder: the machine's, said in one line
+        if args.traceback:
+            raise
+        where = _shown(exc.filename) if exc.filename else None
+        print(f"cop-docs: error: {where + ': ' if where else ''}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
     except RecursionError:
         if args.traceback:
             raise

@@ -387,3 +387,53 @@ def test_catalog_commands_do_not_need_the_build_folder(basic: Path) -> None:
     for command in (["update"], ["extract"], ["coverage"], ["check"], ["gate"]):
         result = run_cli("-C", str(basic), *command)
         assert result.returncode in (0, 1) and "Traceback" not in result.stderr, (command, result.stderr)
+
+
+def test_a_control_character_in_a_master_is_an_error_at_its_line(basic: Path) -> None:
+    master = basic / "sources/sample.md"
+    text = master.read_text(encoding="utf-8").replace("Keep the conversation", "Keep the\x00 conversation")
+    master.write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "\x00" in t)
+    result = run_cli("-C", str(basic), "extract")
+    assert result.returncode == 2
+    assert f"sources/sample.md:{line}: control character U+0000" in result.stderr
+
+
+def test_a_literal_bidi_override_is_never_printed(basic: Path) -> None:
+    catalog = polib.pofile(str(basic / "translations/sample/fr.po"))
+    catalog.find("Play games together.").msgstr = "Jouez \u202eensemble."
+    catalog.save(str(basic / "translations/sample/fr.po"))
+    result = run_cli("-C", str(basic), "build", "--lang", "fr")
+    assert result.returncode == 2 and "bidi control U+202E" in result.stderr
+    assert not (basic / "build/fr/sample.fr.pdf").exists()
+
+
+def test_an_added_footnote_definition_is_named_as_what_it_is(basic: Path) -> None:
+    catalog = polib.pofile(str(basic / "translations/sample/fr.po"))
+    catalog.find("Play games together.").msgstr = "[^1]: Jouez ensemble."
+    catalog.save(str(basic / "translations/sample/fr.po"))
+    result = run_cli("-C", str(basic), "check", "--lang", "fr")
+    assert "[block-kind] the translation reads as nothing (only white space, or a link or footnote definition)" \
+        in result.stdout
+    assert "definition list" not in result.stdout
+
+
+def test_pandoc_that_cannot_be_run_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pypandoc
+
+    from cop_docs.errors import CopDocsError
+
+    def missing(*args, **kwargs):
+        raise OSError("No pandoc was found: either install pandoc and add it to your PATH")
+
+    monkeypatch.setattr(pypandoc, "convert_text", missing)
+    with pytest.raises(CopDocsError, match="pandoc cannot be run: No pandoc was found"):
+        pandoc.read_markdown_json("# Title\n", path="x.md")
+
+
+@pytest.mark.parametrize("command", [["release"], ["preview"], ["build"]])
+def test_a_build_folder_that_cannot_be_written_is_one_line(basic: Path, command: list[str]) -> None:
+    (basic / "build").write_text("not a folder")
+    result = run_cli("-C", str(basic), *command)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert "cop-docs: error:" in result.stderr
