@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -386,72 +386,90 @@ def download_pages(project: Project, entries: list[Entry], zips: dict[str, str],
 
 def _page(project: Project, ui: Language, shown: list[Language], entries: list[Entry],
           titles: dict[str, dict[str, tuple[str, str]]], zips: dict[str, str], zip_sizes: dict[str, int], prefix: str) -> str:
-    e = html.escape
+    """A download page, built as a tree and serialised: every text and attribute (titles and labels are
+    translations) is escaped by the serialiser."""
     words = labels(ui.code)
     every = len(shown) > 1
     title = f"{project.name} {project.edition}" if every else f"{words['heading']} · {shown[0].name}"
-    out = [f'<!DOCTYPE html>\n<html lang="{e(ui.code)}" dir="{ui.direction}">\n<head>\n<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{e(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>",
-           f'<a class="skip" href="#main">{e(words["skip"])}</a>',
-           f'<header>\n<p>{e(project.name)} · {e(project.edition)}</p>\n<h1>{e(words["heading"])}</h1>',
-           f'<nav aria-label="{e(words["all-languages"])}">\n<ul>']
-    out.append(f'<li><a href="{prefix}index.html">{e(words["all-languages"])}</a></li>')
+    page = ET.Element("html", {"lang": ui.code, "dir": ui.direction})
+    head = ET.SubElement(page, "head")
+    ET.SubElement(head, "meta", {"charset": "utf-8"})
+    ET.SubElement(head, "meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"})
+    _text(head, "title", title)
+    _text(head, "style", _STYLE)
+    body = ET.SubElement(page, "body")
+    _text(body, "a", words["skip"], {"class": "skip", "href": "#main"})
+    header = ET.SubElement(body, "header")
+    _text(header, "p", f"{project.name} · {project.edition}")
+    _text(header, "h1", words["heading"])
+    menu = ET.SubElement(ET.SubElement(header, "nav", {"aria-label": words["all-languages"]}), "ul")
+    _text(ET.SubElement(menu, "li"), "a", words["all-languages"], {"href": f"{prefix}index.html"})
     for lang in project.languages:
         if lang.code in zips:
-            current = ' aria-current="page"' if not every and lang.code == shown[0].code else ""
-            out.append(f'<li><a href="{prefix}{lang.code}/index.html" lang="{lang.code}" dir="{lang.direction}" '
-                       f'hreflang="{lang.code}"{current}>{e(lang.name)}</a></li>')
-    out.append('</ul>\n</nav>\n</header>\n<main id="main">')
+            attrs = {"href": f"{prefix}{lang.code}/index.html", "lang": lang.code, "dir": lang.direction,
+                     "hreflang": lang.code}
+            if not every and lang.code == shown[0].code:
+                attrs["aria-current"] = "page"
+            _text(ET.SubElement(menu, "li"), "a", lang.name, attrs)
+    main = ET.SubElement(body, "main", {"id": "main"})
     for lang in shown:
-        out += _language_section(project, lang, [x for x in entries if x.language.code == lang.code],
-                                 titles[lang.code], zips[lang.code], zip_sizes[lang.code],
-                                 prefix if every else "../", every)
-    out.append("</main>\n<footer>")
-    out.append(f'<p><a href="{prefix}SHA256SUMS">{e(words["checksums"])}</a> · '
-               f'<a href="{prefix}manifest.json">{e(words["manifest"])}</a></p>')
-    out.append("</footer>\n</body>\n</html>\n")
-    return "\n".join(out)
+        main.append(_language_section(project, lang, [x for x in entries if x.language.code == lang.code],
+                                      titles[lang.code], zips[lang.code], zip_sizes[lang.code],
+                                      prefix if every else "../", every))
+    footer = ET.SubElement(ET.SubElement(body, "footer"), "p")
+    _text(footer, "a", words["checksums"], {"href": f"{prefix}SHA256SUMS"}).tail = " · "
+    _text(footer, "a", words["manifest"], {"href": f"{prefix}manifest.json"})
+    return "<!DOCTYPE html>\n" + ET.tostring(page, encoding="unicode", method="html") + "\n"
+
+
+def _text(parent: ET.Element, tag: str, text: str, attrs: dict[str, str] | None = None) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs or {})
+    element.text = text
+    return element
 
 
 def _language_section(project: Project, lang: Language, entries: list[Entry], titles: dict[str, tuple[str, str]],
-                      zip_name: str, zip_size: int, root: str, every: bool) -> list[str]:
+                      zip_name: str, zip_size: int, root: str, every: bool) -> ET.Element:
     """One language: its documents grouped by audience, with formats, sizes, pages, coverage and draft marks."""
-    e = html.escape
     words = labels(lang.code)
-    out = [f'<section lang="{lang.code}" dir="{lang.direction}" aria-labelledby="lang-{lang.code}">',
-           f'<h2 id="lang-{lang.code}">{e(lang.name)}</h2>',
-           f"<p>{e(words['intro'].format(language=lang.name))}</p>"]
+    section = ET.Element("section", {"lang": lang.code, "dir": lang.direction, "aria-labelledby": f"lang-{lang.code}"})
+    _text(section, "h2", lang.name, {"id": f"lang-{lang.code}"})
+    _text(section, "p", words["intro"].format(language=lang.name))
+    table = ET.SubElement(section, "table")
+    _text(table, "caption", words["documents"])
+    heads = ET.SubElement(ET.SubElement(table, "thead"), "tr")
+    for label in (words["documents"], words["format"], words["size"]):
+        _text(heads, "th", label, {"scope": "col"})
+    rows = ET.SubElement(table, "tbody")
     by_document = {doc.id: [x for x in entries if x.document == doc.id] for doc in project.documents}
-    out.append("<table>")
-    out.append(f"<caption>{e(words['documents'])}</caption>")
-    out.append(f'<thead><tr><th scope="col">{e(words["documents"])}</th><th scope="col">{e(words["format"])}</th>'
-               f'<th scope="col">{e(words["size"])}</th></tr></thead>\n<tbody>')
     for doc in project.documents:
         files = by_document[doc.id]
         if not files:
             continue
         title, audience = titles[doc.id]
         first = files[0]
-        badge_class = "badge" if first.messages >= 100 else "badge partial"
-        cells = [f'<th scope="row" rowspan="{len(files)}"><span>{e(audience)}</span><br><strong>{e(title)}</strong><br>'
-                 f'<span class="{badge_class}">{e(words["translated"].format(n=_percent(first.messages)))}</span>']
-        if first.status == gate.DRAFT:
-            cells[0] += f'<br><span class="draft">{e(words["draft"])}</span> {e(words["draft-note"])}'
-        cells[0] += "</th>"
         for i, f in enumerate(files):
-            link = f'{root}{lang.code}/{f.name}' if every else f.name
-            detail = f" · {e(words['pages'].format(n=f.pages))}" if f.pages else ""
-            row = (cells[0] if i == 0 else "") + (
-                f'<td><a href="{e(link)}" type="{_MIME[f.format]}" download>{f.format.upper()}'
-                f'<span class="visually-hidden"> – {e(title)}</span></a></td><td>{size_text(f.bytes)}{detail}</td>')
-            out.append(f"<tr>{row}</tr>")
-    out.append("</tbody>\n</table>")
-    zip_link = f"{root}{zip_name}"
+            row = ET.SubElement(rows, "tr")
+            if i == 0:
+                cell = ET.SubElement(row, "th", {"scope": "row", "rowspan": str(len(files))})
+                _text(cell, "span", audience)
+                ET.SubElement(cell, "br")
+                _text(cell, "strong", title)
+                ET.SubElement(cell, "br")
+                badge = "badge" if first.messages >= 100 else "badge partial"
+                _text(cell, "span", words["translated"].format(n=_percent(first.messages)), {"class": badge})
+                if first.status == gate.DRAFT:
+                    ET.SubElement(cell, "br")
+                    _text(cell, "span", words["draft"], {"class": "draft"}).tail = f" {words['draft-note']}"
+            link = f"{root}{lang.code}/{f.name}" if every else f.name
+            anchor = _text(ET.SubElement(row, "td"), "a", f.format.upper(),
+                           {"href": link, "type": _MIME[f.format], "download": ""})
+            _text(anchor, "span", f" – {title}", {"class": "visually-hidden"})
+            detail = f" · {words['pages'].format(n=f.pages)}" if f.pages else ""
+            _text(row, "td", f"{size_text(f.bytes)}{detail}")
     text = words["zip"].format(language=lang.name, size=size_text(zip_size))
-    out.append(f'<p><a href="{e(zip_link)}" download>{e(text)}</a></p>')
-    out.append("</section>")
-    return out
+    _text(ET.SubElement(section, "p"), "a", text, {"href": f"{root}{zip_name}", "download": ""})
+    return section
 
 
 _MIME = {"pdf": "application/pdf", "epub": "application/epub+zip"}

@@ -17,7 +17,6 @@ import tempfile
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
-from html import escape
 from pathlib import Path
 
 from .. import pandoc
@@ -244,7 +243,9 @@ def _with_cover(job: Job, files: dict[str, bytes], png: bytes, opf: str) -> str:
     spine = _require(re.search(r"<spine[^>]*>\n", opf), "a spine")
     opf = opf[:spine.end()] + '    <itemref idref="cover_xhtml" />\n' + opf[spine.end():]
     opf = opf.replace('<itemref idref="title_page_xhtml" linear="no" />', '<itemref idref="title_page_xhtml" linear="yes" />')
-    opf = _insert_before(opf, "</guide>", '    <reference type="cover" title="Cover" href="text/cover.xhtml" />\n')
+    _, (cover_name, _, _) = landmark_names(job)
+    reference = _markup("reference", {"type": "cover", "title": cover_name, "href": _COVER_PAGE})
+    opf = _insert_before(opf, "</guide>", f"    {reference}\n")
     ncx = files[_NCX].decode("utf-8")
     files[_NCX] = _insert_before(ncx, "</head>", '    <meta name="cover" content="cover_png" />\n').encode("utf-8")
     return opf
@@ -272,6 +273,13 @@ def _cover_page(job: Job, alt: str, width: int, height: int) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n' + text + "\n").encode("utf-8")
 
 
+def _markup(tag: str, attrs: dict[str, str] | None = None, text: str | None = None) -> str:
+    """One element as XML text, its attributes and text escaped by the serialiser (they may hold translations)."""
+    element = ET.Element(tag, attrs or {})
+    element.text = text
+    return ET.tostring(element, encoding="unicode")
+
+
 def _require(found: re.Match[str] | None, what: str) -> re.Match[str]:
     if found is None:
         raise RenderError(f"pandoc {pandoc.version()} wrote an EPUB without {what}: cannot finish it")
@@ -295,7 +303,7 @@ def _titled(xhtml: bytes, fallback: str) -> bytes:
     title = (" ".join("".join(heading.itertext()).split()) if heading is not None else "") or fallback
     text = xhtml.decode("utf-8")
     found = _require(re.search(r"<title>[^<]*</title>", text), "a title in each chapter")
-    return (text[:found.start()] + f"<title>{escape(title, quote=False)}</title>" + text[found.end():]).encode()
+    return (text[:found.start()] + _markup("title", text=title) + text[found.end():]).encode()
 
 
 def _with_landmarks(job: Job, nav: str, files: dict[str, bytes], opf: str) -> str:
@@ -307,30 +315,30 @@ def _with_landmarks(job: Job, nav: str, files: dict[str, bytes], opf: str) -> st
                   if re.search(rb'<body[^>]* epub:type="bodymatter"', files.get(f"EPUB/{name}", b""))), None)
     if start is None:
         raise RenderError(f"the EPUB of '{job.document.id}' ({job.language.code}) has no body text")
-    attrs = "" if names_lang == job.language.code else f' lang="{names_lang}" xml:lang="{names_lang}"'
-    items = [(_COVER_PAGE, "cover", cover_name, attrs), (_TITLE_PAGE, "titlepage", title_name, attrs),
-             ("#toc", "toc", toc_name, ""), (start, "bodymatter", start_name, attrs)]
-    entries = "".join(f'    <li><a href="{href}" epub:type="{kind}"{lang}>{escape(name)}</a></li>\n'
-                      for href, kind, name, lang in items)
-    block = f'<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n  <ol>\n{entries}  </ol>\n</nav>'
+    lang = {} if names_lang == job.language.code else {"lang": names_lang, "xml:lang": names_lang}
+    items = [(_COVER_PAGE, "cover", cover_name, lang), (_TITLE_PAGE, "titlepage", title_name, lang),
+             ("#toc", "toc", toc_name, {}), (start, "bodymatter", start_name, lang)]
+    block = ET.Element("nav", {"epub:type": "landmarks", "id": "landmarks", "hidden": "hidden"})
+    listing = ET.SubElement(block, "ol")
+    for href, kind, name, attrs in items:
+        ET.SubElement(ET.SubElement(listing, "li"), "a", {"href": href, "epub:type": kind, **attrs}).text = name
     found = _require(re.search(r'<nav epub:type="landmarks".*?</nav>', nav, re.S), "landmarks")
-    return nav[:found.start()] + block + nav[found.end():]
+    return nav[:found.start()] + ET.tostring(block, encoding="unicode") + nav[found.end():]
 
 
 def _with_conformance(job: Job, opf: str) -> str:
     """The conformance claim (pandoc writes the schema.org metadata, not this), and the summary marked as English."""
     opf = opf.replace('<meta property="schema:accessibilitySummary">',
                       '<meta property="schema:accessibilitySummary" xml:lang="en">')
-    claim = (f'    <meta property="dcterms:conformsTo">{CONFORMANCE}</meta>\n'
-             f'    <meta property="a11y:certifiedBy">{escape(job.project.name)}</meta>\n')
-    opf = _insert_before(opf, "</metadata>", claim)
-    _, (cover_name, _, _) = landmark_names(job)
-    return opf.replace('<reference type="cover" title="Cover"', f'<reference type="cover" title="{escape(cover_name)}"')
+    claim = (f'    {_markup("meta", {"property": "dcterms:conformsTo"}, CONFORMANCE)}\n'
+             f'    {_markup("meta", {"property": "a11y:certifiedBy"}, job.project.name)}\n')
+    return _insert_before(opf, "</metadata>", claim)
 
 
 def _with_fonts(opf: str, embedded: list[epub_fonts.EmbeddedFont]) -> str:
-    items = "".join(f'    <item id="font-{i}" href="fonts/{f.name}" media-type="{epub_fonts.MEDIA_TYPE}" />\n'
-                    for i, f in enumerate(embedded, 1))
+    items = "".join(
+        f'    {_markup("item", {"id": f"font-{i}", "href": f"fonts/{f.name}", "media-type": epub_fonts.MEDIA_TYPE})}\n'
+        for i, f in enumerate(embedded, 1))
     return _insert_before(opf, "</manifest>", items)
 
 
