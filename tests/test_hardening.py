@@ -437,3 +437,12 @@ def test_a_build_folder_that_cannot_be_written_is_one_line(basic: Path, command:
     result = run_cli("-C", str(basic), *command)
     assert result.returncode == 2 and "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert "cop-docs: error:" in result.stderr
+
+
+def test_an_output_over_its_memory_budget_fails_in_one_line(basic: Path) -> None:
+    config = basic / "cop-docs.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "limits: {memory-per-output: 60}\n", encoding="utf-8")
+    result = run_cli("-C", str(basic), "build", "--format", "pdf", "-j", "2")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("cop-docs: error:")]
+    assert len(lines) == 6 and all("memory" in line for line in lines)
