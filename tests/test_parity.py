@@ -101,3 +101,19 @@ def test_an_output_that_lacks_a_block_fails_at_its_line(constructs: Path, lang: 
 ])
 def test_matching(text: str, piece: str, expected: bool) -> None:
     assert parity.found(parity.skeleton(piece), parity.skeleton(text)) is expected
+
+
+def test_left_to_right_words_in_a_right_to_left_page_are_found(basic: Path) -> None:
+    """Bidi reorders left-to-right words, digits and punctuation in an Arabic line: they still count as present."""
+    master = basic / "sources/sample.md"
+    text = ("Then simply copy it to a new `${lang_code}.po` file, where `${lang_code}` is the two-letter code "
+            "(possibly followed by a two-letter uppercase country code), according to the ISO 639 standard. See "
+            "the file COPYING (LGPL) - for details.")
+    master.write_text(master.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+    assert run_cli("-C", str(basic), "update").returncode == 0
+    path = basic / "translations/sample/ar.po"
+    catalog = polib.pofile(str(path))
+    catalog.find(text.replace("\n", " ")).msgstr = "عربي " + text
+    catalog.save(str(path))
+    result = run_cli("-C", str(basic), "build", "--lang", "ar", "--format", "pdf")
+    assert result.returncode == 0, result.stderr

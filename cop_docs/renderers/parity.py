@@ -12,8 +12,9 @@ not count. Combining marks and the Arabic alef are left out too: their order in 
 is the renderer's, not the author's. A block's text is split where its footnote references stand (the output
 puts the note's number there) and each part must be found whole, or in at most :data:`MAX_BREAKS` pieces in
 order, close together: a paragraph that runs onto the next page has the running header, the page number and
-that page's footnotes in the middle of it. A right-to-left PDF draws a line's runs of different style or
-direction in the order they stand on the line, so there each such run is looked for on its own.
+that page's footnotes in the middle of it. A right-to-left PDF draws a line's runs of different style, its
+left-to-right words and digits, and what stands between punctuation, in the order the bidi algorithm places them
+on the line, so there each such run is looked for on its own (right-to-left text still whole).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ GAP = 6000
 MIN_PIECE = 3
 
 
-_BLANK = re.compile(r"_{4,}")
+#: Where a right-to-left line may reorder a run: an answer line, or punctuation (a neutral in the bidi algorithm).
+_RUN_BREAK = re.compile(r"_{4,}|[^\w\s]")
 #: Left out of both sides besides marks: the tatweel (a stretch, not a letter), and alef in its forms, which
 #: text extraction may put before or after the lam it makes a ligature with (لا read back as ال).
 _IGNORED = frozenset("\u0640\u0622\u0623\u0625\u0627")
@@ -51,7 +53,8 @@ def skeleton(text: str) -> str:
 
 def pieces(inlines: list[Json], by_style: bool = False) -> list[str]:
     """The skeletons of a block's text between its footnote references; with ``by_style``, also between runs of
-    different style (emphasis, links, code, spans), which a right-to-left line orders as it draws them."""
+    different style (emphasis, links, code, spans) and at punctuation, where a right-to-left line may reorder
+    what it draws."""
     out = [""]
 
     def styled(children: list[Json]) -> None:
@@ -66,11 +69,18 @@ def pieces(inlines: list[Json], by_style: bool = False) -> list[str]:
             t = node["t"]
             if t == "Note":
                 out.append("")
-            elif t == "Str" and by_style and "____" in node["c"]:  # an answer line is drawn as a run of its own
-                for i, part in enumerate(_BLANK.split(node["c"])):
+            elif t == "Str" and by_style:
+                # In a right-to-left line, a word of left-to-right letters or digits is placed by the bidi algorithm
+                # (at punctuation, at a line break): it is a run of its own. So are answer lines and punctuation.
+                alone = not any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in node["c"])
+                if alone:
+                    out.append("")
+                for i, part in enumerate(_RUN_BREAK.split(node["c"])):
                     if i:
                         out.append("")
                     out[-1] += part
+                if alone:
+                    out.append("")
             elif t == "Str":
                 out[-1] += node["c"]
             elif t in ("Space", "SoftBreak", "LineBreak"):
