@@ -1,7 +1,7 @@
 """Localized documents: master ASTs with the translations put in.
 
 In: the parsed master files of one document and a translation table (msgctxt, msgid) → msgstr holding only
-the translations coverage counts as translated (:func:`cop_docs.catalogs.coverage.translations`: a fuzzy,
+the translations coverage counts as translated (:func:`cop_docs.pipeline.translations`: a fuzzy,
 empty or missing one, or one that reads as another kind of block, is left out, so the source shows instead).
 Out: one pandoc AST for the whole document in the target language.
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 from . import pandoc
 from .catalogs import messages, pofiles
 from .segments import Json, Segment, notes_in, segments
-from .sources import SourceFile
+from .sources import RAW_SOURCE, SourceFile
 
 Key = tuple[str | None, str]
 
@@ -230,9 +229,6 @@ def _str(text: str) -> Json:
     return {"t": "Str", "c": text}
 
 
-_RAW_SOURCE = re.compile(r"""(\b(?:src|poster|data)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
-
-
 def _rebased(url: str, base: str) -> str:
     if url and ":" not in url.split("/")[0] and not url.startswith("/"):
         return posixpath.normpath(posixpath.join(base, url))
@@ -249,7 +245,7 @@ def _rebase_images(doc: Json, base: str) -> None:
                 target = node["c"][2]
                 target[0] = _rebased(target[0], base)
             elif node.get("t") in ("RawBlock", "RawInline") and node["c"][0] == "html" and "=" in node["c"][1]:
-                node["c"][1] = _RAW_SOURCE.sub(lambda m: m.group(1) + m.group(2) + _rebased(m.group(3), base)
+                node["c"][1] = RAW_SOURCE.sub(lambda m: m.group(1) + m.group(2) + _rebased(m.group(3), base)
                                                + m.group(2), node["c"][1])
             for value in node.values():
                 visit(value)

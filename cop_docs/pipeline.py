@@ -196,7 +196,10 @@ def localized(project: Project, doc: Document, lang: Language, files: list[Sourc
         for key in ((None, doc.title), (None, doc.audience)):  # named on the cover, from the project file
             states.setdefault(key, "source" if view.table is None else "translated" if key in table
                               else view.states.get(key, po.UNTRANSLATED))
-        shown.append(Shown(blocks, *_tally(states), [(path, line, why) for key, path, line, why in rejected
+        # a source document's messages count as translated: nothing falls back
+        counts = coverage.tally((msgid, po.TRANSLATED if state == "source" else state)
+                                for (_ctx, msgid), state in states.items())
+        shown.append(Shown(blocks, *counts, [(path, line, why) for key, path, line, why in rejected
                                                       if key in states]))
     return ast
 
@@ -215,17 +218,6 @@ def _reachable(ast: Json, record: list[ShownBlock]) -> list[ShownBlock]:
         elif isinstance(node, list):
             stack.extend(v for v in node if isinstance(v, dict | list))
     return [b for b in record if id(b.segment.holder) in seen]
-
-
-def _tally(states: dict[Key, str]) -> tuple[coverage.Counts, coverage.Counts]:
-    """Messages and their source words in each state (a source document's count as translated: nothing falls
-    back)."""
-    ids: dict[str, list[str]] = {po.TRANSLATED: [], po.FUZZY: [], po.UNTRANSLATED: []}
-    for (_ctx, msgid), state in states.items():
-        ids[po.TRANSLATED if state == "source" else state].append(msgid)
-    counts = [ids[s] for s in (po.TRANSLATED, po.FUZZY, po.UNTRANSLATED)]
-    return (coverage.Counts(*map(len, counts)),
-            coverage.Counts(*(coverage.count_words("\0".join(c)) if c else 0 for c in counts)))
 
 
 def _localize(project: Project, lang: Language, files: list[SourceFile], view: _View, draft: bool,

@@ -194,6 +194,24 @@ def words_of(inlines: list) -> Iterator[str]:
                 yield from words_of(shown)
 
 
+#: How deep elements may nest (lists in lists, quotes in quotes, emphasis in emphasis) before input is refused.
+MAX_DEPTH = 64
+
+
+def depth(node: object) -> int:
+    """How deeply a pandoc document's elements nest (counted without recursion, whatever the depth)."""
+    deepest, stack = 0, [(node, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            level += "t" in item
+            deepest = max(deepest, level)
+            stack.extend((v, level) for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend((v, level) for v in item if isinstance(v, dict | list))
+    return deepest
+
+
 def stringify(inlines: list) -> str:
     """Plain text of inlines, as pandoc's ``stringify`` (footnotes left out)."""
     parts: list[str] = []

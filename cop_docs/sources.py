@@ -25,7 +25,7 @@ from pathlib import Path
 from . import pandoc
 from .config import Document, Project, Snippet
 from .errors import SourceError
-from .segments import Json, Segment, segments, words_of
+from .segments import MAX_DEPTH, Json, Segment, depth, segments, words_of
 
 #: Bumped whenever the cached form or the way units are made changes.
 CACHE_FORMAT = "8"
@@ -96,7 +96,7 @@ def cached_source(path: Path, *, root: Path, cache_dir: Path | None) -> SourceFi
 def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> SourceFile:
     """Parse one master file with pandoc and store the result in the cache."""
     rel, data, text = _read(path, root)
-    control = _CONTROL.search(text)
+    control = CONTROL_CHARACTERS.search(text)
     if control:
         raise SourceError(f"control character U+{ord(control.group()):04X}, which no page can show and an e-book "
                           "cannot hold: delete it", rel, text.count("\n", 0, control.start()) + 1)
@@ -145,7 +145,11 @@ def includes_of(doc: Json, text: str, path: str = "<source>") -> list[tuple[str,
     return found
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # not tab, line breaks or form feed
+#: Control characters no page can show and XML cannot hold (tab, line feed and carriage return are text): an
+#: error in a master, a translation that is not used.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: A raw HTML attribute that makes a page load a picture or media, with its quote and URL.
+RAW_SOURCE = re.compile(r"""(\b(?:src|poster|data)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 _CODE_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
 _CODE_CLOSE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
 _DIV_FENCE = re.compile(r"^[ \t]*:{3,}[ \t]*(.*?)[ \t]*$")
@@ -231,24 +235,6 @@ def check_raw_html(doc: Json, text: str, path: str, root: Path) -> None:
     if "<" in text:
         visit(doc.get("blocks", []))
         visit(doc.get("meta", {}))
-
-
-#: How deep blocks and inline markup may nest in a master (lists in lists, quotes in quotes, emphasis in emphasis).
-MAX_DEPTH = 64
-
-
-def depth(node: object) -> int:
-    """How deeply a pandoc document's elements nest (counted without recursion, whatever the depth)."""
-    deepest, stack = 0, [(node, 0)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            level += "t" in item
-            deepest = max(deepest, level)
-            stack.extend((v, level) for v in item.values() if isinstance(v, dict | list))
-        elif isinstance(item, list):
-            stack.extend((v, level) for v in item if isinstance(v, dict | list))
-    return deepest
 
 
 def check_depth(doc: Json, path: str) -> None:

@@ -310,11 +310,11 @@ def _counts_translated(entry: Entry) -> bool:
     return not entry.obsolete and entry.msgid_plural is None and entry.msgstr != "" and not entry.fuzzy
 
 
-def tally(found: list[Message]) -> tuple[Counts, Counts]:
-    """Messages and source words in each state."""
+def tally(states: Iterable[tuple[str, str]]) -> tuple[Counts, Counts]:
+    """Messages and source words in each state, from (msgid, state) pairs."""
     ids: dict[str, list[str]] = {"translated": [], "fuzzy": [], "untranslated": []}
-    for m in found:
-        ids[m.state].append(m.msgid)
+    for msgid, state in states:
+        ids[state].append(msgid)
     messages = Counts(len(ids["translated"]), len(ids["fuzzy"]), len(ids["untranslated"]))
     words = Counts(*(count_words("\0".join(v)) if v else 0 for v in ids.values()))
     return messages, words
@@ -326,11 +326,6 @@ def catalog_messages(project: Project, item: Document | Snippet, lang: Language)
 
     template, catalog = _read_pair(project, item, lang, po)
     return measure(template, catalog, rejections([catalog], project.limits)[0] if catalog is not None else {})
-
-
-def translations(project: Project, item: Document | Snippet, lang: Language) -> dict[tuple[str | None, str], str]:
-    """The translations the outputs use: the msgstr of every translated message of the template."""
-    return {m.key: m.msgstr for m in catalog_messages(project, item, lang) if m.state == "translated"}
 
 
 def catalog_translations(catalog: Catalog) -> dict[tuple[str | None, str], str]:
@@ -596,7 +591,7 @@ def project_counts(project: Project, pairs: list[tuple[Document | Snippet, Langu
     rejected = iter(rejections(found, project.limits))
     for (i, key, stamps), (template, catalog) in zip(todo, read, strict=True):
         found_messages = measure(template, catalog, next(rejected) if catalog is not None else {})
-        messages, words = tally(found_messages)
+        messages, words = tally((m.msgid, m.state) for m in found_messages)
         language = catalog.metadata.get("Language") if catalog is not None else None
         results[i] = CatalogCounts(messages, words, language or None)
         if cache is not None:

@@ -27,6 +27,8 @@ from typing import Any
 
 from .. import pandoc
 from ..config import Limits
+from ..segments import MAX_DEPTH, depth
+from ..sources import CONTROL_CHARACTERS
 
 Json = dict[str, Any]
 
@@ -95,19 +97,6 @@ def _parse(texts: list[str]) -> list[list[Json]]:
     return _parse(texts[:half]) + _parse(texts[half:])
 
 
-def _depth(node: object) -> int:
-    deepest, stack = 0, [(node, 0)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            level += 1
-            deepest = max(deepest, level)
-            stack.extend((v, level) for v in item.values() if isinstance(v, dict | list))
-        elif isinstance(item, list):
-            stack.extend((v, level) for v in item if isinstance(v, dict | list))
-    return deepest
-
-
 def note_label(note: Json) -> int | None:
     """The footnote number a translator wrote in a note that :func:`parse` made."""
     body = note["c"]
@@ -130,15 +119,11 @@ def describe(kinds: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else f"{len(names)} blocks ({', '.join(names)})"
 
 
-#: How deeply a translation's markup may nest (emphasis in emphasis…) beyond its source's.
-MAX_DEPTH = 64
-
-
 def mismatch(source: list[Json], translation: list[Json]) -> str | None:
     """Why a translation cannot stand in for its source, or None when it reads as the same kind of block."""
     want, got = shape(source), shape(translation)
     if want == got:
-        if _depth(translation) > _depth(source) + MAX_DEPTH:
+        if depth(translation) > depth(source) + MAX_DEPTH:
             return f"the translation's markup nests deeper than {MAX_DEPTH} levels"
         return None
     return f"the translation reads as {describe(got)}, not as {describe(want)} like its source"
@@ -147,10 +132,6 @@ def mismatch(source: list[Json], translation: list[Json]) -> str | None:
 def too_long(msgid: str, msgstr: str, limits: Limits) -> bool:
     """Whether a translation is longer than the project allows (``limits:``): it is then neither parsed nor used."""
     return len(msgstr) > limits.translation_factor * len(msgid) + limits.translation_extra
-
-
-#: Control characters no page can show and XML cannot hold (tab, line feed and carriage return are text).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def unusable(msgid: str, msgstr: str, limits: Limits) -> str | None:

@@ -31,7 +31,6 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from ..errors import CatalogError
 
@@ -593,8 +592,3 @@ def gnu_format(text: str, path: str | None = None) -> str:
         problem = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise CatalogError(f"msgcat cannot write this catalog: {problem[0] if problem else 'unknown error'}", path)
     return result.stdout.decode("utf-8")
-
-
-def evolve(entry: Entry, **changes: Any) -> Entry:
-    """A copy of an entry with some fields changed."""
-    return replace(entry, **changes)

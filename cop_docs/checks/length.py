@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..catalogs.messages import CONTROL_CHARACTERS, too_long
+from ..catalogs.messages import too_long
+from ..sources import CONTROL_CHARACTERS
 from .base import Check, Context, Finding, Message, visible
 
 __all__ = ["CHECKS", "run", "too_long"]

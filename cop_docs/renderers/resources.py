@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -20,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint.urls import URLFetcher
 
 from ..errors import RenderError
+from ..sources import RAW_SOURCE
 from . import THEMES  # noqa: F401  (re-exported: the renderers find their themes here)
 
 
@@ -50,9 +50,6 @@ def data_url(path: Path) -> str:
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
-_RAW_SOURCE = re.compile(r"""(\b(?:src|poster|data)\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
-
-
 def embedded(doc: dict, root: Path, allowed: list[Path]) -> dict:
     """A copy of a pandoc document whose pictures (images, and the sources of the master's raw HTML) are
     ``data:`` URLs of files under the ``allowed`` folders. Anything else is an error: nothing outside the
@@ -72,7 +69,7 @@ def embedded(doc: dict, root: Path, allowed: list[Path]) -> dict:
             if t == "Image":
                 node["c"][2][0] = url_of(node["c"][2][0])
             elif t in ("RawBlock", "RawInline") and node["c"][0] == "html":
-                node["c"][1] = _RAW_SOURCE.sub(lambda m: m.group(1) + m.group(2) + url_of(m.group(3)) + m.group(2),
+                node["c"][1] = RAW_SOURCE.sub(lambda m: m.group(1) + m.group(2) + url_of(m.group(3)) + m.group(2),
                                                node["c"][1])
             for value in node.values():
                 visit(value)
