@@ -499,6 +499,11 @@ def _build_in_worker(config_path: Path, doc_id: str, lang_code: str, draft: bool
     from . import config
 
     project = config.load(config_path)
+    # The engines load before the budget is set: it is for rendering, and an import that fails for want of
+    # memory fails as anything but a MemoryError.
+    for fmt in formats:
+        renderer(fmt)
+    from .renderers import cover, epub_fonts, fonts, pdf_text, theme  # noqa: F401
     _limit_memory(project.limits.memory_per_output)
     return _build_guarded(project, doc_id, lang_code, draft, formats, epoch)
 

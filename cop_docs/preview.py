@@ -21,12 +21,12 @@ import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
 from PIL import Image
 
+from . import templating
 from .catalogs.pofiles import write_atomic
 from .config import Document, Language, Project
 from .errors import RenderError
@@ -193,75 +193,41 @@ def _remove_stale(folder: Path, entry: Entry) -> None:
 
 # --- HTML ------------------------------------------------------------------------------------------------
 
-_CSS = """
-body { font-family: "Noto Sans", sans-serif; margin: 1.5rem; color: #222; background: #f4f4f4; }
-h1 { margin: 0 0 .25rem; }
-h2 { margin: 2rem 0 .5rem; border-bottom: 1px solid #bbb; }
-h3 { margin: 0 0 .25rem; font-size: 1.1rem; }
-.doc { background: #fff; padding: .75rem 1rem; margin: 0 0 1rem; border: 1px solid #ddd; }
-.meta, .note { margin: 0 0 .5rem; color: #555; font-size: .85rem; }
-.pages { display: flex; flex-wrap: wrap; gap: .75rem; list-style: none; margin: 0; padding: 0; }
-.pages img { display: block; border: 1px solid #999; background: #fff; max-width: 100%; height: auto; }
-.pages .number { display: block; text-align: center; font-size: .8rem; color: #555; }
-.missing { border-color: #b00020; }
-.missing .note { color: #b00020; font-weight: bold; }
-.languages li { margin: .25rem 0; }
-""".strip()
-
 
 def sheet_html(project: Project, lang: Language, entries: list[Entry], pages: int) -> str:
-    """One language's contact sheet: the documents grouped by audience, in the project file's order."""
-    chrome = f'lang="{_e(project.source_language)}" dir="ltr"'
-    shown = "the first page" if pages == 1 else f"the first {pages} pages"
-    out = ["<!DOCTYPE html>", f'<html lang="{_e(lang.code)}" dir="{_e(lang.direction)}">', "<head>",
-           '<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{_e(lang.name)} · {_e(project.name)}</title>", f"<style>\n{_CSS}\n</style>", "</head>", "<body>",
-           "<header>", f'<p {chrome}><a href="../index.html">All languages</a></p>', f"<h1>{_e(lang.name)}</h1>",
-           f'<p {chrome}>{_e(project.name)} {_e(project.edition)} · {_count(len(entries), "document")} · '
-           f"{shown} of each PDF; a page opens the PDF there.</p>", "</header>", "<main>"]
+    """One language's contact sheet (``themes/preview/sheet.html``): the documents grouped by audience, in the
+    project file's order."""
     # Grouped by the source's audience: two audiences could share a translation.
-    for audience in dict.fromkeys(e.document.audience for e in entries):
-        group = [e for e in entries if e.document.audience == audience]
-        out += ["<section>", f"<h2>{_e(group[0].audience)}</h2>"]
-        for e in group:
-            out += _document_html(e, chrome)
-        out.append("</section>")
-    out += ["</main>", "</body>", "</html>"]
-    return "\n".join(out) + "\n"
+    audiences = dict.fromkeys(e.document.audience for e in entries)
+    groups = [(group[0].audience, [_shown(e) for e in group])
+              for group in ([e for e in entries if e.document.audience == a] for a in audiences)]
+    return templating.render(
+        "preview/sheet.html", project=project, language=lang, groups=groups, documents=_count(len(entries), "document"),
+        shown="the first page" if pages == 1 else f"the first {pages} pages")
 
 
-def _document_html(e: Entry, chrome: str) -> list[str]:
-    pdf = f"../../{quote(e.language.code)}/{quote(e.pdf.name)}"
-    anchor = f'id="{_e(e.document.id)}"'
-    if e.status != "ok":
-        note = (f"Withheld by the release policy ({e.reason}): not built." if e.status == "withheld" else
-                f"Missing: build/{e.language.code}/{e.pdf.name} has not been built "
+def _shown(e: Entry) -> dict[str, object]:
+    """What the sheet shows of one entry."""
+    note = ""
+    if e.status == "withheld":
+        note = f"Withheld by the release policy ({e.reason}): not built."
+    elif e.status != "ok":
+        note = (f"Missing: build/{e.language.code}/{e.pdf.name} has not been built "
                 f"(cop-docs build --lang {e.language.code} --doc {e.document.id}).")
-        return [f'<article class="doc {e.status}" {anchor}>', f"<h3>{_e(e.title)}</h3>",
-                f'<p class="note" {chrome}>{_e(note)}</p>', "</article>"]
-    meta = f"{e.pdf.name} · {_count(e.pages, 'page')} · {_kilobytes(e.size)}"
-    out = [f'<article class="doc" {anchor}>', f'<h3><a href="{pdf}">{_e(e.title)}</a></h3>',
-           f'<p class="meta" {chrome}>{_e(meta)}</p>', '<ol class="pages">']
-    for t in e.thumbnails:
-        alt = f"{e.title}, page {t.page}"
-        out.append(f'<li><a href="{pdf}#page={t.page}"><img src="{quote(t.path.name)}" width="{t.width}" '
-                   f'height="{t.height}" alt="{_e(alt)}"></a><span class="number">{t.page}</span></li>')
-    out += ["</ol>", "</article>"]
-    return out
+    return {"id": e.document.id, "status": e.status, "title": e.title, "note": note,
+            "pdf": f"../../{quote(e.language.code)}/{quote(e.pdf.name)}",
+            "meta": f"{e.pdf.name} · {_count(e.pages, 'page')} · {_kilobytes(e.size)}",
+            "thumbnails": [{"page": t.page, "src": quote(t.path.name), "width": t.width, "height": t.height}
+                           for t in e.thumbnails]}
 
 
 def index_html(project: Project, langs: list[Language]) -> str:
-    """The overall index: a link to each language's sheet, the language named in its own script."""
-    title = f"{project.name}: previews"
-    out = ["<!DOCTYPE html>", f'<html lang="{_e(project.source_language)}" dir="ltr">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">', f"<title>{_e(title)}</title>",
-           f"<style>\n{_CSS}\n</style>", "</head>", "<body>", "<main>", f"<h1>{_e(title)}</h1>",
-           '<ul class="languages">']
-    for lang in langs:
-        out.append(f'<li><a href="{quote(lang.code)}/index.html" hreflang="{_e(lang.code)}" lang="{_e(lang.code)}" '
-                   f'dir="{_e(lang.direction)}">{_e(lang.name)}</a> ({_e(_english(lang))}{_e(lang.code)})</li>')
-    out += ["</ul>", "</main>", "</body>", "</html>"]
-    return "\n".join(out) + "\n"
+    """The overall index (``themes/preview/index.html``): a link to each language's sheet, the language named in
+    its own script."""
+    languages = [{"href": f"{quote(lang.code)}/index.html", "code": lang.code, "direction": lang.direction,
+                  "name": lang.name, "english": _english(lang)} for lang in langs]
+    return templating.render("preview/index.html", project=project, title=f"{project.name}: previews",
+                             languages=languages)
 
 
 def _count(n: int, noun: str) -> str:
@@ -274,10 +240,6 @@ def _english(lang: Language) -> str:
 
 def _kilobytes(size: int) -> str:
     return f"{size / 1000:.0f} kB" if size < 1_000_000 else f"{size / 1_000_000:.1f} MB"
-
-
-def _e(text: str) -> str:
-    return escape(text, quote=True)
 
 
 def _rel(project: Project, path: Path) -> str:

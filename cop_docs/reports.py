@@ -2,8 +2,9 @@
 
 - :func:`to_json`: a dictionary for ``json.dump``, in the stable schema below (for CI and dashboards);
 - :func:`to_markdown`: GitHub-flavoured Markdown tables (for CI job summaries);
-- :func:`to_html`: a standalone HTML page with a language × document heat map (no JavaScript);
-- :func:`badge_svg` and :func:`badges`: shields-style SVG badges, one per language;
+- :func:`to_html`: a standalone HTML page with a language × document heat map (no JavaScript; the template
+  ``themes/coverage/report.html``);
+- :func:`badge_svg` and :func:`badges`: shields-style SVG badges, one per language (``themes/coverage/badge.svg``);
 - :func:`print_table`: a coloured terminal table (rich) with a roll-up row per language.
 
 Nothing here reads files or prints, except :func:`print_table` to the console it is given.
@@ -45,8 +46,10 @@ from __future__ import annotations
 import math
 import unicodedata
 import zlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import templating
 from .catalogs.coverage import UNKNOWN_LANGUAGE, CatalogCoverage, Counts, Report
 
 if TYPE_CHECKING:
@@ -172,12 +175,6 @@ def _grouped(catalogs: list[CatalogCoverage]) -> list[tuple[str, list[CatalogCov
 # --- HTML --------------------------------------------------------------------------------------------------
 
 
-def _e(text: object) -> str:
-    """Text escaped for HTML and XML content and attribute values (as ``html.escape``, without its import)."""
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-            .replace("'", "&#x27;"))
-
-
 def heat_colour(percent: float) -> str:
     """Red (0%) through amber to green (100%); complete is a deeper green, so it stands out."""
     if percent >= 100:
@@ -186,75 +183,43 @@ def heat_colour(percent: float) -> str:
     return f"hsl({hue:.0f}, 75%, 78%)"
 
 
-_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", sans-serif; margin: 2rem; color: #1b1b1b; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; }
-th, td { border: 1px solid #c8c8c8; padding: .35rem .6rem; text-align: right; vertical-align: top; }
-th { background: #f2f2f2; } thead th { text-align: center; } th[scope=row], td.text { text-align: left; }
-td.cell { min-width: 7rem; text-align: center; }
-.big { font-size: 1.1rem; font-weight: 600; display: block; }
-.small { font-size: .8rem; color: #333; display: block; }
-td.none { background: #fafafa; color: #888; }
-.legend span { display: inline-block; padding: .15rem .5rem; margin-right: .25rem; font-size: .8rem; }
-""".strip()
+@dataclass(frozen=True)
+class _Cell:
+    """One coloured cell of the page: the messages' percentage on its heat colour, the words' below."""
+
+    colour: str
+    percent: str
+    words: str
+    title: str
+    missing: bool
 
 
-def _cell(messages: Counts, words: Counts, missing: bool = False) -> str:
+def _cell(messages: Counts, words: Counts, missing: bool = False) -> _Cell:
     title = (f"messages: {messages.translated} translated, {messages.fuzzy} fuzzy, {messages.untranslated} "
              f"untranslated of {messages.total}; words: {words.translated} of {words.total}")
-    note = " · no PO file" if missing else ""
-    return (f'<td class="cell" style="background: {heat_colour(messages.percent)}" title="{_e(title)}">'
-            f'<span class="big">{percent_text(messages)}</span>'
-            f'<span class="small">words {percent_text(words)}{note}</span></td>')
+    return _Cell(heat_colour(messages.percent), percent_text(messages), percent_text(words), title, missing)
 
 
 def to_html(report: Report, title: str = "Translation coverage") -> str:
     """A standalone page: totals, the language × document heat map, the audiences and every catalog."""
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8" />',
-           '<meta name="viewport" content="width=device-width, initial-scale=1" />',
-           f"<title>{_e(title)}</title>", f"<style>\n{_CSS}\n</style>", "</head>", "<body>", f"<h1>{_e(title)}</h1>"]
     messages, words = report.total()
-    out.append(f"<p>{_e(percent_text(messages))} of {messages.total} messages and {_e(percent_text(words))} of "
-               f"{words.total} source words translated, in {len(report.catalogs)} catalogs. Fuzzy translations "
-               f"count as not translated.</p>")
     languages = report.by_language()
     documents = list(report.by_document())
     cells = {(c.language or UNKNOWN_LANGUAGE, c.document): c for c in report.catalogs if c.document}
-    if documents:
-        out += ["<h2>Languages × documents</h2>", '<table class="heatmap">',
-                "<thead><tr><th>Language</th>" + "".join(f'<th scope="col">{_e(d)}</th>' for d in documents)
-                + '<th scope="col">All documents</th></tr></thead>', "<tbody>"]
-        for language, pair in languages.items():
-            row = [f'<tr><th scope="row">{_e(language)}</th>']
-            for d in documents:
-                c = cells.get((language, d))
-                row.append(_cell(c.messages, c.words, c.missing) if c else '<td class="cell none">—</td>')
-            row.append(_cell(*pair) + "</tr>")
-            out.append("".join(row))
-        out += ["</tbody>", "</table>"]
-        out.append('<p class="legend">' + "".join(f'<span style="background: {heat_colour(p)}">{p}%</span>'
-                                                  for p in (0, 25, 50, 75, 90, 100)) + "</p>")
-    else:
-        out += ["<h2>Languages</h2>", "<table>", "<thead><tr><th>Language</th><th>Coverage</th></tr></thead>", "<tbody>"]
-        out += [f'<tr><th scope="row">{_e(k)}</th>{_cell(*v)}</tr>' for k, v in languages.items()]
-        out += ["</tbody>", "</table>"]
-    audiences = report.by_audience()
-    if audiences:
-        out += ["<h2>Audiences</h2>", "<table>", "<thead><tr><th>Audience</th><th>Coverage</th></tr></thead>", "<tbody>"]
-        out += [f'<tr><th scope="row">{_e(k)}</th>{_cell(*v)}</tr>' for k, v in audiences.items()]
-        out += ["</tbody>", "</table>"]
-    out += ["<h2>Catalogs</h2>", "<table>", "<thead><tr><th>Catalog</th><th>Language</th><th>Document</th>"
-            "<th>Translated</th><th>Fuzzy</th><th>Untranslated</th><th>Messages</th><th>Words translated</th>"
-            "<th>Words</th><th>Coverage</th></tr></thead>", "<tbody>"]
-    for c in report.catalogs:
-        out.append(f'<tr><td class="text">{_e(c.path)}{" (no PO file)" if c.missing else ""}</td>'
-                   f'<td class="text">{_e(c.language or UNKNOWN_LANGUAGE)}</td><td class="text">{_e(c.document or "")}</td>'
-                   f"<td>{c.messages.translated}</td><td>{c.messages.fuzzy}</td><td>{c.messages.untranslated}</td>"
-                   f"<td>{c.messages.total}</td><td>{c.words.translated}</td><td>{c.words.total}</td>"
-                   f"{_cell(c.messages, c.words, c.missing)}</tr>")
-    out += ["</tbody>", "</table>", "</body>", "</html>"]
-    return "\n".join(out) + "\n"
+    heatmap = [{"language": language,
+                "cells": [_cell(c.messages, c.words, c.missing) if (c := cells.get((language, d))) else None
+                          for d in documents],
+                "all": _cell(*pair)} for language, pair in languages.items()]
+    catalogs = [{"path": c.path, "missing": c.missing, "language": c.language or UNKNOWN_LANGUAGE,
+                 "document": c.document or "", "messages": c.messages, "words": c.words,
+                 "cell": _cell(c.messages, c.words, c.missing)} for c in report.catalogs]
+    return templating.render(
+        "coverage/report.html", title=title, documents=documents, heatmap=heatmap, catalogs=catalogs,
+        total={"percent": percent_text(messages), "messages": messages.total, "words_percent": percent_text(words),
+               "words": words.total},
+        legend=[(p, heat_colour(p)) for p in (0, 25, 50, 75, 90, 100)],
+        languages=[(k, _cell(*v)) for k, v in languages.items()],
+        audiences=[(k, _cell(*v)) for k, v in report.by_audience().items()])
 
 
 # --- SVG badges --------------------------------------------------------------------------------------------
@@ -289,25 +254,9 @@ def badge_svg(label: str, percent: float) -> str:
     """A shields-style "flat" badge: ``label`` on grey, the percentage on a colour by percent."""
     shown = _number_percent(percent)
     lw, vw = _text_width(label) + 10, _text_width(shown) + 10
-    value = _e(shown)
-    width = lw + vw
     uid = f"{zlib.crc32(f'{label}{chr(0)}{shown}'.encode()):08x}"  # ids unique per badge, for pages with several
-    colour = badge_colour(percent)
-    text = _e(label)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" '
-            f'aria-label="{text}: {value}">'
-            f"<title>{text}: {value}</title>"
-            f'<linearGradient id="s{uid}" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/>'
-            f'<stop offset="1" stop-opacity=".1"/></linearGradient>'
-            f'<clipPath id="r{uid}"><rect width="{width}" height="20" rx="3" fill="#fff"/></clipPath>'
-            f'<g clip-path="url(#r{uid})"><rect width="{lw}" height="20" fill="#555"/>'
-            f'<rect x="{lw}" width="{vw}" height="20" fill="{colour}"/>'
-            f'<rect width="{width}" height="20" fill="url(#s{uid})"/></g>'
-            f'<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11">'
-            f'<text x="{lw / 2:g}" y="15" fill="#010101" fill-opacity=".3">{text}</text>'
-            f'<text x="{lw / 2:g}" y="14">{text}</text>'
-            f'<text x="{lw + vw / 2:g}" y="15" fill="#010101" fill-opacity=".3">{value}</text>'
-            f'<text x="{lw + vw / 2:g}" y="14">{value}</text></g></svg>\n')
+    return templating.render("coverage/badge.svg", label=label, value=shown, width=lw + vw, lw=lw, vw=vw, uid=uid,
+                             colour=badge_colour(percent), label_x=f"{lw / 2:g}", value_x=f"{lw + vw / 2:g}")
 
 
 def badges(report: Report, label: str = "translation {language}") -> dict[str, str]:

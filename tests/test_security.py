@@ -13,7 +13,7 @@ from conftest import run_cli
 from pypdf import PdfReader
 
 from cop_docs import config, pipeline
-from cop_docs.renderers import Job
+from cop_docs.renderers import Job, cover
 from cop_docs.renderers.pdf import page_html
 from cop_docs.renderers.resources import ConfinedFetcher
 
@@ -142,3 +142,17 @@ def test_a_configured_localized_url_is_kept_and_no_other(basic: Path) -> None:
     html = _html(basic)
     assert '<a href="https://example.org/fr/semaine">semaine</a>' in html
     assert "ailleurs" not in html and "là" in html
+
+
+def test_cover_page_shows_a_hostile_title_as_text(basic: Path) -> None:
+    path = basic / "translations/sample/fr.po"
+    po = polib.pofile(str(path))
+    po.find("Staying safe online").msgstr = "Rester <script>alert('x')</script> en <img src=x onerror=alert(1)>"
+    po.find("Parents and educators").msgstr = "Parents \" onload=\"alert(1)"
+    po.save(str(path))
+    project = config.load(basic / "cop-docs.yaml")
+    doc, lang = project.document("sample"), project.language("fr")
+    job = Job(project, doc, lang, pipeline.localized(project, doc, lang, pipeline.load_sources(project, doc)))
+    page = cover.cover_html(job)
+    assert markup_problems(page[page.index("<body"):], set()) == []
+    assert "&lt;script&gt;alert(" in page and "&lt;img src=x onerror=alert(1)&gt;" in page

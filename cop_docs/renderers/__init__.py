@@ -16,10 +16,8 @@ from pathlib import Path
 
 from ..config import Document, Language, Project
 from ..segments import Json, stringify
+from ..templating import THEMES  # noqa: F401  (re-exported: here, not in ``resources``, which loads WeasyPrint)
 from . import parity
-
-#: Stylesheets and templates (here, not in ``resources``, so that reading it does not load WeasyPrint).
-THEMES = Path(__file__).resolve().parent.parent / "themes"
 
 
 @dataclass

@@ -1,22 +1,21 @@
 """E-book covers: a PNG for a document in a language, with its title, audience and language name.
 
 In: a :class:`Job` (the localized document's title, audience and first illustration, the language's fonts and
-direction). Out: the cover as PNG bytes and its text alternative. The cover page (``themes/cover.html`` and
-``cover.css``) is laid out by WeasyPrint as a one-page PDF, reading files through :class:`ConfinedFetcher`
+direction). Out: the cover as PNG bytes and its text alternative. The cover page (the template ``themes/cover.html``
+and ``cover.css``) is laid out by WeasyPrint as a one-page PDF, reading files through :class:`ConfinedFetcher`
 only, rasterized by poppler's ``pdftoppm`` and reduced to a palette by Pillow. None of them writes a clock or
 anything random into the pixels, so the same job gives the same bytes.
 """
 
 from __future__ import annotations
 
-import html
 import io
-import string
 import subprocess
 
 from PIL import Image
 from weasyprint import CSS, HTML
 
+from .. import templating
 from ..errors import RenderError
 from ..segments import Json, stringify
 from . import Job, theme
@@ -49,14 +48,10 @@ def alt_text(job: Job) -> str:
 
 def cover_html(job: Job) -> str:
     image = first_image(job.doc)
-    esc = html.escape
-    picture = f'<img src="{esc(image[0])}" alt="">' if image else ""
-    draft = f'<p class="draft-mark" lang="en">{esc(theme.DRAFT_MARK)}</p>\n' if job.draft else ""
-    template = string.Template((THEMES / "cover.html").read_text(encoding="utf-8"))
-    return template.substitute(
-        lang=esc(job.language.code), dir=job.language.direction, layout="illustrated" if image else "text-only",
-        title=esc(job.title), audience=esc(_meta_text(job, "audience")), language=esc(job.language.name),
-        edition=esc(job.project.edition), picture=picture, draft=draft)
+    return templating.render(
+        "cover.html", lang=job.language.code, dir=job.language.direction, title=job.title,
+        audience=_meta_text(job, "audience"), language=job.language.name, edition=job.project.edition,
+        picture=image[0] if image else "", draft=theme.DRAFT_MARK if job.draft else "")
 
 
 def cover_css(job: Job) -> str:
