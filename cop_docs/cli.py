@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.project = getattr(args, "project", None)
     args.traceback = getattr(args, "traceback", False)
+    args.json = getattr(args, "json", False)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USER_ERROR
@@ -75,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="project folder, or its cop-docs.yaml (default: found from the current folder up)")
     common.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS,
                         help="show a Python traceback on errors")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print the command's result as JSON on standard output (progress goes to standard error)")
 
     parser = argparse.ArgumentParser(prog="cop-docs", parents=[common],
                                      description="Multilingual guideline publishing: Markdown → PO → PDF and EPUB.")
@@ -107,9 +110,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="build in N processes (default: one per core)")
     p.add_argument("--force", action="store_true", help="rebuild outputs even when their inputs have not changed")
-    p.add_argument("--json", action="store_true",
-                   help="print the outcome of every output as JSON on standard output (progress goes to standard "
-                        "error): status, files, messages and words shown in each state, blocks checked")
     p.set_defaults(func=_build)
 
     p = sub.add_parser("md2pot", parents=[common], help="extract one Markdown file into a POT",
@@ -237,27 +237,40 @@ def _select(project, args: argparse.Namespace, catalogs: bool = False):
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from . import pipeline
+    from . import pipeline, results
 
     project = _project(args)
     docs, _ = _select(project, args, catalogs=True)
-    pipeline.extract(project, docs, progress=print)
+    written = pipeline.extract(project, docs, progress=_progress(args))
+    _result(args, lambda: results.written("extract", written, project.root))
     return 0
 
 
 def _update(args: argparse.Namespace) -> int:
-    from . import pipeline
+    from . import pipeline, results
 
     project = _project(args)
     docs, langs = _select(project, args, catalogs=True)
-    pipeline.update(project, docs, langs, progress=print)
+    written = pipeline.update(project, docs, langs, progress=_progress(args))
+    _result(args, lambda: results.written("update", written, project.root))
     return 0
+
+
+def _progress(args: argparse.Namespace):
+    """Where a command's progress lines go: standard output, or standard error when it prints JSON."""
+    return (lambda line: print(line, file=sys.stderr)) if args.json else print
+
+
+def _result(args: argparse.Namespace, serialise) -> None:
+    """With --json, the command's result on standard output."""
+    if args.json:
+        print(json.dumps(serialise(), ensure_ascii=False, indent=2))
 
 
 def _build(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from . import console, pipeline
+    from . import console, pipeline, results
 
     project = _project(args)
     docs, langs = _select(project, args)
@@ -267,27 +280,31 @@ def _build(args: argparse.Namespace) -> int:
         outcomes = pipeline.build(project, docs, langs, formats, progress=display.log, jobs=args.jobs,
                                   force=args.force, watcher=display)
     display.summary(outcomes, project.language(project.source_language).english_name)
-    if args.json:
-        print(json.dumps(console.to_json(outcomes, project.root), ensure_ascii=False, indent=2))
+    _result(args, lambda: results.build(outcomes, project.root))
     return EXIT_USER_ERROR if console.errors(outcomes) else 0
 
 
 def _release(args: argparse.Namespace) -> int:
-    from . import console, release
+    from rich.console import Console
+
+    from . import console, release, results
 
     project = _project(args)
     if args.from_shards:
         if args.shard or args.lang:
             raise CopDocsError("--from-shards gathers every shard given; it takes no --lang or --shard")
-        release.assemble(project, list(args.from_shards), progress=print)
+        target = release.assemble(project, list(args.from_shards), progress=_progress(args))
+        _result(args, lambda: results.files("release", [target], project.root, release=_shown(str(target))))
         return 0
     langs = [project.language(code) for code in args.lang] if args.lang else None
     if args.lang and not args.shard:
         raise CopDocsError("a release has every language; --lang is for --shard")
-    with console.BuildDisplay() as display:
-        _target, outcomes = release.release(project, langs=langs, jobs=args.jobs, progress=display.log, watcher=display,
+    screen = Console(stderr=True, highlight=False, soft_wrap=True) if args.json else None
+    with console.BuildDisplay(screen) as display:
+        target, outcomes = release.release(project, langs=langs, jobs=args.jobs, progress=display.log, watcher=display,
                                             shard_only=args.shard)
     display.summary(outcomes, project.language(project.source_language).english_name)
+    _result(args, lambda: results.release(target, outcomes, project.root))
     if console.errors(outcomes):
         print("cop-docs: error: the release was not written; the last good release is unchanged", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -317,6 +334,8 @@ def _coverage(args: argparse.Namespace) -> int:
         args.badges.mkdir(parents=True, exist_ok=True)
         for code, (messages, _words) in report.by_language().items():
             (args.badges / f"{code}.svg").write_text(reports.badge_svg(code, messages.percent), encoding="utf-8")
+    if args.json:
+        args.format = "json"
     if args.format == "table" and not args.output:
         reports.print_table(report)
         return 0
@@ -331,17 +350,15 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from . import checks
+    from . import checks, results
 
     project = _project(args)
     docs, langs = _select(project, args, catalogs=True)
     problems = checks.check_project(project, langs=langs, docs=docs)
     errors = sum(1 for p in problems if p.severity == "error")
-    if args.format == "json":
-        rows = [{"path": p.path, "line": p.line, "check": p.check, "severity": p.severity, "message": p.message,
-                 "explanation": p.explanation, "msgid": p.msgid} for p in problems]
-        _emit(json.dumps({"problems": rows, "errors": errors, "warnings": len(problems) - errors},
-                         ensure_ascii=False, indent=2) + "\n", None)
+    if args.json or args.format == "json":
+        args.json = True
+        _result(args, lambda: results.check(problems))
     else:
         for problem in problems:
             print(f"{problem}\n    {problem.explanation}")
@@ -350,21 +367,16 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _gate(args: argparse.Namespace) -> int:
-    from . import gate
+    from . import gate, results
 
     project = _project(args)
     docs, langs = _select(project, args)
     ids, codes = {d.id for d in docs}, {lang.code for lang in langs}
     decisions = [d for d in gate.decide(project) if d.document.id in ids and d.language.code in codes]
     blocked = [d for d in decisions if d.blocks_release]
-    if args.format == "json":
-        rows = [{"document": d.document.id, "language": d.language.code, "status": d.status, "reason": d.reason,
-                 "required": d.language.release.required, "blocks_release": d.blocks_release,
-                 "messages_percent": round(d.messages.percent, 2), "words_percent": round(d.words.percent, 2),
-                 "missing": [{"path": m.path, "line": m.line, "state": m.state, "reason": m.reason, "msgid": m.msgid}
-                             for m in d.missing]}
-                for d in decisions]
-        _emit(json.dumps({"outputs": rows, "passed": not blocked}, ensure_ascii=False, indent=2) + "\n", None)
+    if args.json or args.format == "json":
+        args.json = True
+        _result(args, lambda: results.gate(decisions))
     else:
         for status in ("ship", "draft", "withhold"):
             chosen = [d for d in decisions if d.status == status]
@@ -383,12 +395,13 @@ def _gate(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from . import preview
+    from . import preview, results
 
     project = _project(args)
     docs, langs = _select(project, args)
-    preview.preview(project, docs, langs, pages=args.pages, width=args.width or preview.DEFAULT_WIDTH, dpi=args.dpi,
-                    jobs=args.jobs, progress=print)
+    sheets = preview.preview(project, docs, langs, pages=args.pages, width=args.width or preview.DEFAULT_WIDTH,
+                             dpi=args.dpi, jobs=args.jobs, progress=_progress(args))
+    _result(args, lambda: results.files("preview", sheets, project.root))
     return 0
 
 
@@ -401,28 +414,38 @@ def _short(text: str, width: int = 70) -> str:
 
 
 def _md2pot(args: argparse.Namespace) -> int:
+    from . import results
     from .catalogs import extract, po, pofiles
     from .sources import read_source
 
+    _needs_output(args)
     source = read_source(args.markdown, root=args.markdown.parent)
     template = extract.template_catalog(args.markdown.stem, [(source.path, unit) for unit in source.units])
     if args.output:
         pofiles.write_template(args.output, template)
     else:
         sys.stdout.write(po.dumps(template))
+    _result(args, lambda: results.files("md2pot", [args.output], None, messages=len(template.messages)))
     return 0
 
 
 def _po2md(args: argparse.Namespace) -> int:
-    from . import pandoc
+    from . import pandoc, results
     from .catalogs import coverage, po
     from .localization import localize
     from .sources import read_source
 
+    _needs_output(args)
     source = read_source(args.markdown, root=args.markdown.parent)
     doc = localize([source], coverage.catalog_translations(po.read(args.po)))
     _emit(pandoc.write_document_markdown(doc), args.output)
+    _result(args, lambda: results.files("po2md", [args.output], None))
     return 0
+
+
+def _needs_output(args: argparse.Namespace) -> None:
+    if args.json and not args.output:
+        raise CopDocsError("--json prints the result; the file itself needs -o/--output")
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -8,7 +8,6 @@ plain line, so logs stay readable.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from rich import box
 from rich.console import Console
@@ -70,33 +69,6 @@ class BuildDisplay(Watcher):
                           *(str(count[s]) for s in (FAILED, WITHHELD)), str(fuzzy), str(untranslated),
                           f"{sum(o.seconds for o in items):.1f}s")
         self.console.print(table)
-
-
-def to_json(outcomes: list[Outcome], root: Path) -> dict:
-    """The build's outcomes for scripts (``cop-docs build --json``), files relative to the project's folder."""
-
-    def counts(c) -> dict:
-        return {"translated": c.translated, "fuzzy": c.fuzzy, "untranslated": c.untranslated, "total": c.total}
-
-    rows = []
-    for o in outcomes:
-        row = {"document": o.document, "language": o.language, "status": o.status, "draft": o.draft,
-               "files": [_relative(p, root) for p in o.paths], "seconds": round(o.seconds, 3), "detail": o.detail}
-        if o.report is not None:
-            row.update({"messages": counts(o.report.messages), "words": counts(o.report.words),
-                        "shown_in_source_language": {"messages": o.report.fallbacks,
-                                                     "words": o.report.words.fuzzy + o.report.words.untranslated},
-                        "blocks_checked": o.report.blocks,
-                        "translations_not_used": [{"path": p, "line": n, "why": why} for p, n, why in o.report.rejected]})
-        rows.append(row)
-    return {"outputs": rows, "failed": sum(o.status == FAILED for o in outcomes)}
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def errors(outcomes: list[Outcome]) -> int:

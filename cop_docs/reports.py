@@ -28,7 +28,8 @@ JSON schema, version 1 (``"schema": 1``; fields may be added in later versions, 
       "languages": {"fr": {"messages": COUNTS, "words": COUNTS}},   # roll-up per language ("und": none named)
       "documents": {"guide": {"messages": COUNTS, "words": COUNTS}},  # per document, all languages
       "audiences": {"Parents": {"messages": COUNTS, "words": COUNTS}},  # per audience, all languages
-      "total": {"messages": COUNTS, "words": COUNTS}
+      "total": {"messages": COUNTS, "words": COUNTS},
+      "command": "coverage"               # what made it, as in every command's --json
     }
 
     COUNTS = {"translated": int, "fuzzy": int, "untranslated": int, "total": int, "percent": float}
@@ -110,6 +111,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "documents": {k: _pair(v) for k, v in report.by_document().items()},
         "audiences": {k: _pair(v) for k, v in report.by_audience().items()},
         "total": _pair(report.total()),
+        "command": "coverage",
     }
 
 

@@ -48,3 +48,26 @@ def test_source_that_is_not_utf8(basic: Path) -> None:
     result = run_cli("-C", str(basic), "extract")
     assert result.returncode == 2
     assert "sources/sample.md:3: source is not valid UTF-8" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["extract"], ["update"], ["coverage"], ["check"], ["gate"], ["matrix"],
+                                     ["md2pot", "sources/sample.md", "-o", "x.pot"],
+                                     ["po2md", "sources/sample.md", "translations/sample/fr.po", "-o", "x.md"]])
+def test_every_command_prints_its_result_as_json(basic: Path, command: list[str]) -> None:
+    import json
+
+    result = run_cli("-C", str(basic), *command, "--json", cwd=basic)
+    assert result.returncode in (0, 1), result.stderr  # check and gate exit 1 on what they find
+    data = json.loads(result.stdout)
+    if command[0] != "matrix":  # the matrix is GitHub's format
+        assert data["command"] == command[0]
+    if command[0] in ("extract", "update"):
+        written = "sample.pot" if command[0] == "extract" else "fr.po"
+        assert any(row["path"] == f"translations/sample/{written}" for row in data["files"])
+    if command[0] in ("md2pot", "po2md"):
+        assert data["files"] == [command[-1]] and (basic / command[-1]).is_file()
+
+
+def test_json_of_a_file_writer_needs_an_output(basic: Path) -> None:
+    result = run_cli("md2pot", str(basic / "sources/sample.md"), "--json")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "-o/--output" in result.stderr

@@ -474,7 +474,7 @@ def test_report_rollups():
 def test_json_schema():
     data = json.loads(json.dumps(reports.to_json(SAMPLE)))
     assert data["schema"] == 1
-    assert list(data) == ["schema", "catalogs", "languages", "documents", "audiences", "total"]
+    assert list(data) == ["schema", "catalogs", "languages", "documents", "audiences", "total", "command"]
     first = data["catalogs"][0]
     assert first == {"path": "t/guide/fr.po", "language": "fr", "document": "guide", "audience": "Parents",
                      "missing": False, "snippets": [],
