@@ -1,0 +1,106 @@
+"""The release's download pages: one for every language and one per language, in that language.
+
+In: the project, the release's entries (files with their sizes, pages, coverage and status), the zips and their
+sizes. Out: ``index.html`` and ``<lang>/index.html`` as text, from the template ``themes/download/page.html``
+(which escapes every value: titles and audiences are translations) and the words of ``labels.yaml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+import yaml
+
+from .. import gate, pipeline, templating
+from ..config import Language, Project
+from .shards import Entry
+
+LABELS = templating.THEMES / "download" / "labels.yaml"
+_TEMPLATE, _STYLE = "download/page.html", "download/page.css"
+_MEDIA_TYPES = {"pdf": "application/pdf", "epub": "application/epub+zip"}
+
+
+def fingerprint() -> bytes:
+    """What the pages look like, for the release's key: the words, the template and its style."""
+    digest = hashlib.sha256()
+    for name in (LABELS.name, _TEMPLATE, _STYLE):
+        path = LABELS if name == LABELS.name else templating.THEMES / name
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+@functools.cache
+def _label_table() -> dict[str, dict[str, str]]:
+    return yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+
+
+def labels(code: str) -> dict[str, str]:
+    table = _label_table()
+    return {**table["en"], **table.get(code, {})}
+
+
+def size_text(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{max(1, round(n / 1024))} KB"
+
+
+def download_pages(project: Project, entries: list[Entry], zips: dict[str, str],
+                   zip_sizes: dict[str, int]) -> dict[str, str]:
+    """``index.html`` (every language) and ``<lang>/index.html`` (one language, in that language)."""
+    langs = [lang for lang in project.languages if lang.code in zips]
+    ui = project.language(project.source_language) or langs[0]
+    titles = {lang.code: localized_titles(project, lang) for lang in langs}
+    pages = {"index.html": _page(project, ui, langs, entries, titles, zips, zip_sizes, prefix="")}
+    for lang in langs:
+        pages[f"{lang.code}/index.html"] = _page(project, lang, [lang], entries, titles, zips, zip_sizes, prefix="../")
+    return pages
+
+
+def _page(project: Project, ui: Language, shown: list[Language], entries: list[Entry],
+          titles: dict[str, dict[str, tuple[str, str]]], zips: dict[str, str], zip_sizes: dict[str, int], prefix: str) -> str:
+    words = labels(ui.code)
+    every = len(shown) > 1
+    title = f"{project.name} {project.edition}" if every else f"{words['heading']} · {shown[0].name}"
+    menu = [{"code": lang.code, "direction": lang.direction, "name": lang.name,
+             "current": not every and lang.code == shown[0].code} for lang in project.languages if lang.code in zips]
+    sections = [_section(project, lang, [x for x in entries if x.language.code == lang.code], titles[lang.code],
+                         zips[lang.code], zip_sizes[lang.code], prefix if every else "../", every) for lang in shown]
+    return templating.render(_TEMPLATE, project=project, ui=ui, title=title, words=words, prefix=prefix, menu=menu,
+                             sections=sections)
+
+
+def _section(project: Project, lang: Language, entries: list[Entry], titles: dict[str, tuple[str, str]],
+             zip_name: str, zip_size: int, root: str, every: bool) -> dict[str, object]:
+    """One language: its documents in the project's order, with formats, sizes, pages, coverage and draft marks."""
+    words = labels(lang.code)
+    documents = []
+    for doc in project.documents:
+        files = [x for x in entries if x.document == doc.id]
+        if not files:
+            continue
+        title, audience = titles[doc.id]
+        first = files[0]
+        documents.append({
+            "title": title, "audience": audience, "draft": first.status == gate.DRAFT,
+            "badge": "badge" if first.messages >= 100 else "badge partial",
+            "translated": words["translated"].format(n=_percent(first.messages)),
+            "files": [{"href": f"{root}{lang.code}/{f.name}" if every else f.name, "label": f.format.upper(),
+                       "media_type": _MEDIA_TYPES[f.format],
+                       "size": size_text(f.bytes) + (f" · {words['pages'].format(n=f.pages)}" if f.pages else "")}
+                      for f in files]})
+    return {"code": lang.code, "direction": lang.direction, "name": lang.name, "words": words,
+            "intro": words["intro"].format(language=lang.name), "documents": documents,
+            "zip_href": f"{root}{zip_name}", "zip_text": words["zip"].format(language=lang.name, size=size_text(zip_size))}
+
+
+def _percent(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def localized_titles(project: Project, lang: Language) -> dict[str, tuple[str, str]]:
+    """Each document's title and audience in the language (the source's where not translated)."""
+    out = {}
+    for doc in project.documents:
+        table = pipeline.translations(project, doc, lang)
+        out[doc.id] = (table.get((None, doc.title), doc.title), table.get((None, doc.audience), doc.audience))
+    return out
