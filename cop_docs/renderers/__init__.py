@@ -16,7 +16,6 @@ from pathlib import Path
 
 from ..config import Document, Language, Project
 from ..segments import Json, stringify
-from ..templating import THEMES  # noqa: F401  (re-exported: here, not in ``resources``, which loads WeasyPrint)
 from . import parity
 
 

@@ -18,8 +18,9 @@ from weasyprint import CSS, HTML
 from .. import templating
 from ..errors import RenderError
 from ..segments import Json, stringify
+from ..templating import THEMES
 from . import Job, theme
-from .resources import THEMES, ConfinedFetcher
+from .resources import ConfinedFetcher
 
 #: 6 × 9 inches at this resolution: 1200 × 1800 pixels, the size e-book stores ask for.
 RESOLUTION = 200

@@ -15,8 +15,9 @@ from pathlib import Path
 from weasyprint import CSS, HTML
 
 from .. import pandoc
+from ..templating import THEMES
 from . import Job, Renderer, cover, pdf_text, print_markup, theme
-from .resources import THEMES, ConfinedFetcher
+from .resources import ConfinedFetcher
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)

@@ -20,7 +20,6 @@ from weasyprint.urls import URLFetcher
 
 from ..errors import RenderError
 from ..sources import RAW_SOURCE
-from . import THEMES  # noqa: F401  (re-exported: the renderers find their themes here)
 
 
 def confined(url: str, root: Path, allowed: list[Path]) -> Path | None:

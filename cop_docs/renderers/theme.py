@@ -9,7 +9,7 @@ language (``rtl.css``), after the language's font stacks and before the draft ru
 from __future__ import annotations
 
 from ..config import Language
-from .resources import THEMES
+from ..templating import THEMES
 
 PRINT = THEMES / "print"
 
