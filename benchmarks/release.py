@@ -29,7 +29,7 @@ from pathlib import Path
 from _common import emit, log, machine, r, timed
 
 from build import copy_project, floor_calls, run_floor
-from cop_docs import config, pipeline
+from cop_docs import config, dates, pipeline
 
 PROJECT = Path(__file__).resolve().parent.parent
 TARGETS = {"speedup_2_jobs": 1.8, "noop_s": 1.0, "overhead_percent": 10.0}
@@ -78,7 +78,7 @@ def main() -> int:
         log("floor: the same engine calls, bare, in one process")
         floor_dir = tmp / "floor"
         floor_dir.mkdir()
-        os.environ["SOURCE_DATE_EPOCH"] = str(pipeline.source_date_epoch(project))
+        os.environ["SOURCE_DATE_EPOCH"] = str(dates.project_epoch(project))
         calls = floor_calls(project, floor_dir)
         floor = min(timed(lambda: run_floor(calls, root))[0] for _ in range(args.repeat))
         del os.environ["SOURCE_DATE_EPOCH"]

@@ -29,7 +29,7 @@ import polib
 from _common import Prose, best_of, emit, hot_functions, log, machine, r, timed
 from rapidfuzz import fuzz
 
-from cop_docs import config
+from cop_docs import config, files
 from cop_docs.catalogs import extract, merge, pofiles
 from cop_docs.catalogs import po as catalog_po
 
@@ -138,7 +138,7 @@ def write_pot(path: Path, entries: list[dict]) -> None:
     for e in entries:
         pot.append(polib.POEntry(msgid=e["msgid"], msgctxt=e["msgctxt"], msgstr="", comment=e["comment"],
                                  occurrences=list(e["occurrences"])))
-    pofiles.write_atomic(path, str(pot) + "\n")
+    files.write_atomic(path, str(pot) + "\n")
 
 
 def write_po(path: Path, entries: list[dict], gen: Catalogs, project: config.Project,
@@ -164,7 +164,7 @@ def write_po(path: Path, entries: list[dict], gen: Catalogs, project: config.Pro
         if gen.rng.random() < 0.02:
             entry.tcomment = "Checked with the regional office."
         po.append(entry)
-    pofiles.write_atomic(path, str(po) + "\n")
+    files.write_atomic(path, str(po) + "\n")
     return stats
 
 
@@ -316,7 +316,7 @@ def main() -> int:
             log(f"  cop-docs update: {seconds:.3f} s")
         best, stages = min(runs, key=lambda run: run[0])
         ours_path = root / "fr.cop-docs.po"
-        pofiles.write_atomic(ours_path, text)
+        files.write_atomic(ours_path, text)
 
         log("GNU msgmerge")
         gnu_path, gnu_n_path = root / "fr.msgmerge.po", root / "fr.msgmerge-N.po"

@@ -175,6 +175,13 @@ def _parser() -> argparse.ArgumentParser:
                                    '({"include": [{"lang": ..., "name": ...}]}), so CI shards follow the project file.')
     p.set_defaults(func=_matrix)
 
+    p = sub.add_parser("clean", parents=[common], help="remove the caches and stamps (with --all, the outputs too)",
+                       description="Remove build/.cache (the caches and the build stamps: the next build makes "
+                                   "everything again); with --all, also every language's outputs in build/<lang>/, "
+                                   "build/release/ and build/preview/. Nothing outside build/ is touched.")
+    p.add_argument("--all", action="store_true", help="remove the built outputs too")
+    p.set_defaults(func=_clean)
+
     p = sub.add_parser("preview", parents=[common], help="contact sheets of the built PDFs, one per language",
                        description="Render the first pages of every PDF in build/<lang>/ (with poppler's pdftoppm) and "
                                    "write build/preview/<lang>/index.html, one contact sheet per language, and "
@@ -394,6 +401,20 @@ def _gate(args: argparse.Namespace) -> int:
     return 1 if blocked else 0
 
 
+def _clean(args: argparse.Namespace) -> int:
+    from . import cache, files, results
+
+    project = _project(args)
+    removed = cache.clean(project, everything=args.all)
+    progress = _progress(args)
+    for path in removed:
+        progress(f"removed {files.relative(path, project.root)}/")
+    if not removed:
+        progress("nothing to remove")
+    _result(args, lambda: results.files("clean", removed, project.root))
+    return 0
+
+
 def _preview(args: argparse.Namespace) -> int:
     from . import preview, results
 
@@ -449,7 +470,7 @@ def _needs_output(args: argparse.Namespace) -> None:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    from .catalogs.pofiles import write_atomic
+    from .files import write_atomic
 
     if output is None:
         sys.stdout.write(text)

@@ -12,35 +12,17 @@ own SHA-256. An output is up to date when both still match; a stamp is written o
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-from . import __version__, sources
-from .catalogs import pofiles
+from . import cache, files, sources
+from . import dates as dates_
 from .config import Document, Language, Project
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
-#: Packages whose version changes the bytes of an output.
-_TOOLS = ("pypandoc-binary", "weasyprint", "pydyf", "fonttools", "pyphen", "pillow")
-
-
-@functools.cache
-def tool_versions() -> dict[str, str]:
-    versions = {"cop-docs": __version__, "python": sys.version.split()[0]}
-    for name in _TOOLS:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "missing"
-    return versions
 
 
 def inputs(project: Project, doc: Document, lang: Language) -> list[Path]:
@@ -56,15 +38,8 @@ def inputs(project: Project, doc: Document, lang: Language) -> list[Path]:
                     files.add((source.parent / url).resolve())
         if lang.code != project.source_language:
             files.add(project.po_path(item, lang))
-    files.update(package_files())
+    files.update(cache.package_files())
     return sorted(files)
-
-
-@functools.cache
-def package_files() -> tuple[Path, ...]:
-    """The tool's own code and themes: a change to how outputs are made rebuilds them."""
-    package = Path(__file__).resolve().parent
-    return tuple(sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts))
 
 
 def font_files(lang: Language) -> list[Path]:
@@ -77,52 +52,6 @@ def font_files(lang: Language) -> list[Path]:
     return sorted(found)
 
 
-class FileHashes:
-    """SHA-256 of files, remembered by path, size and modification time (font files and outputs are large, and a
-    build with nothing to do must not read them all)."""
-
-    @classmethod
-    def for_project(cls, project: Project) -> FileHashes:
-        return cls(project.cache_dir / "file-hashes.json")
-
-    def __init__(self, path: Path | None):
-        self.path = path
-        self.known: dict[str, list] = {}
-        if path and path.exists():
-            try:
-                self.known = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                self.known = {}
-        self.changed = False
-
-    def __call__(self, file: Path) -> str:
-        try:
-            st = file.stat()
-        except OSError:
-            return "missing"
-        key = str(file)
-        seen = self.known.get(key)
-        if seen and seen[0] == st.st_size and seen[1] == st.st_mtime_ns:
-            return seen[2]
-        digest = sha256_file(file)
-        self.known[key] = [st.st_size, st.st_mtime_ns, digest]
-        self.changed = True
-        return digest
-
-    def save(self) -> None:
-        if self.path and self.changed:
-            pofiles.write_atomic(self.path, json.dumps(self.known, sort_keys=True))
-            self.changed = False
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 @dataclass(frozen=True)
 class Key:
     """What one document × language is built from: its inputs' hash and the date its outputs carry."""
@@ -131,46 +60,14 @@ class Key:
     epoch: int
 
 
-def key(project: Project, doc: Document, lang: Language, draft: bool, hashes: FileHashes,
+def key(project: Project, doc: Document, lang: Language, draft: bool, hashes: cache.FileHashes,
         dates: dict[str, int] | None) -> Key:
     files = inputs(project, doc, lang)
     h = hashlib.sha256()
-    h.update(json.dumps({"tools": tool_versions(), "draft": draft, "lang": lang.code, "doc": doc.id}).encode())
+    h.update(json.dumps({"tools": cache.tool_versions(), "draft": draft, "lang": lang.code, "doc": doc.id}).encode())
     for file in [*files, *font_files(lang)]:
         h.update(f"{file}\0{hashes(file)}\n".encode())
-    return Key(h.hexdigest(), output_epoch(project, files, dates))
-
-
-def commit_dates(project: Project) -> dict[str, int] | None:
-    """The last commit time of every file in the project's history (one ``git log``), or None outside git."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        return None
-    try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=project.root, capture_output=True,
-                             text=True, check=True).stdout.strip()
-        log = subprocess.run(["git", "log", "--format=@%ct", "--name-only", "--no-renames", "--", "."],
-                             cwd=project.root, capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    dates: dict[str, int] = {}
-    when = 0
-    for line in log.splitlines():
-        if line.startswith("@"):
-            when = int(line[1:])
-        elif line:
-            dates.setdefault(str(Path(top) / line), when)
-    return dates
-
-
-def output_epoch(project: Project, files: list[Path], dates: dict[str, int] | None) -> int:
-    env = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if env.isdigit():
-        return int(env)
-    if dates:
-        known = [dates[str(f)] for f in files if str(f) in dates]
-        if known:
-            return max(known)
-    return int(max(f.stat().st_mtime for f in files if f.exists()))
+    return Key(h.hexdigest(), dates_.output_epoch(files, dates))
 
 
 class Stamps:
@@ -185,7 +82,7 @@ class Stamps:
         except (OSError, ValueError):
             return {}
 
-    def up_to_date(self, outputs: dict[str, Path], key: Key, hashes: FileHashes) -> bool:
+    def up_to_date(self, outputs: dict[str, Path], key: Key, hashes: cache.FileHashes) -> bool:
         """True when every output exists, is the file its stamp recorded, and was made from the same inputs."""
         stamps = self.read()
         for fmt, path in outputs.items():
@@ -196,14 +93,14 @@ class Stamps:
                 return False
         return True
 
-    def record(self, outputs: dict[str, Path], key: Key, hashes: FileHashes, report: dict | None = None) -> None:
+    def record(self, outputs: dict[str, Path], key: Key, hashes: cache.FileHashes, report: dict | None = None) -> None:
         """Stamp the outputs just written, with what they show (``report``, read back by :meth:`report`)."""
         stamps = self.read()
         for fmt, path in outputs.items():
             stamps[fmt] = {"inputs": key.digest, "epoch": key.epoch, "output": hashes(path)}
         if report is not None:
             stamps["shows"] = {"inputs": key.digest, **report}
-        pofiles.write_atomic(self.path, json.dumps(stamps, indent=1, sort_keys=True))
+        files.write_atomic(self.path, json.dumps(stamps, indent=1, sort_keys=True))
 
     def report(self, key: Key) -> dict | None:
         """What the outputs show, as recorded when they were built from the inputs ``key`` stands for."""

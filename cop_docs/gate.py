@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import files
 from .catalogs.coverage import CatalogCoverage, Counts, catalog_messages, project_coverage
 from .config import Document, Language, Project, Snippet
 from .sources import included_snippets
@@ -94,8 +95,7 @@ def missing_messages(project: Project, doc: Document, lang: Language) -> list[Mi
 
 
 def _missing_in(project: Project, item: Document | Snippet, lang: Language) -> list[Missing]:
-    po_path, pot_path = (p.relative_to(project.root).as_posix() for p in (project.po_path(item, lang),
-                                                                          project.pot_path(item)))
+    po_path, pot_path = (files.relative(p, project.root) for p in (project.po_path(item, lang), project.pot_path(item)))
     return [Missing(po_path if m.line is not None else pot_path, m.line or m.template_line, m.state, m.msgid, m.reason)
             for m in catalog_messages(project, item, lang) if m.state != "translated"]
 

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import pandoc
-from .catalogs import messages, pofiles
+from . import files, pandoc
+from .cache import version as cache_version
+from .catalogs import messages
 from .segments import Json, Segment, notes_in, segments
 from .sources import RAW_SOURCE, SourceFile
 
@@ -83,13 +84,14 @@ def _parse_cached(texts: list[str], cache: Path | None) -> list[list[Json]]:
     parsed before (by the same pandoc)."""
     if cache is None or not texts:
         return messages.parse(texts)
-    key = hashlib.sha256(json.dumps(["blocks", pandoc.version(), texts], ensure_ascii=False).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps(["blocks", cache_version(), pandoc.version(), texts],
+                                    ensure_ascii=False).encode()).hexdigest()
     path = cache / f"{key}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         parsed = messages.parse(texts)
-        pofiles.write_atomic(path, json.dumps(parsed, ensure_ascii=False))
+        files.write_atomic(path, json.dumps(parsed, ensure_ascii=False))
         return parsed
 
 

@@ -12,7 +12,11 @@ pictures come to it inside the document (see :func:`cop_docs.renderers.resources
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -77,13 +81,36 @@ def write_html(doc: Json, *, template: Path, variables: dict[str, str], toc: boo
         raise RenderError(f"pandoc cannot write HTML: {_first_line(exc)}") from None
 
 
-def write_epub(doc: Json, outputfile: Path, *, args: list[str], cwd: Path) -> None:
+def write_epub(doc: Json, outputfile: Path, *, args: list[str], cwd: Path, epoch: int | None = None) -> None:
     """Write a JSON AST as an EPUB3 file, in the folder ``cwd`` (pandoc reads nothing: pictures must be in the
-    document as data: URLs)."""
+    document as data: URLs), dated ``epoch`` (seconds; None: now)."""
     try:
-        _convert(json.dumps(doc), "epub3", "json", args, outputfile=str(outputfile), cworkdir=str(cwd))
+        with _dated(epoch):
+            _convert(json.dumps(doc), "epub3", "json", args, outputfile=str(outputfile), cworkdir=str(cwd))
     except RuntimeError as exc:
         raise RenderError(f"pandoc cannot write EPUB: {_first_line(exc)}") from None
+
+
+@contextlib.contextmanager
+def _dated(epoch: int | None) -> Iterator[None]:
+    """pandoc takes the EPUB's dates only from SOURCE_DATE_EPOCH in its environment, and pypandoc passes pandoc
+    this process's environment: it is set for the one call, and restored."""
+    if epoch is None:
+        yield
+        return
+    with _ENVIRONMENT:
+        previous = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+_ENVIRONMENT = threading.Lock()
 
 
 def version() -> str:

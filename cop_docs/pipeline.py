@@ -13,7 +13,6 @@ import os
 import posixpath
 import shutil
 import signal
-import subprocess
 import time
 import traceback
 import unicodedata
@@ -23,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import dependencies, gate, sources
+from . import cache, dates, dependencies, files, gate, sources
 from .catalogs import coverage, merge, po, pofiles
 from .catalogs import extract as extraction
 from .catalogs.messages import added_bidi_controls
@@ -60,12 +59,12 @@ def extract(project: Project, docs: Iterable[Document | Snippet], progress: Prog
     """Write each document's (and snippet's) POT template, only when its messages changed."""
     results = []
     for doc in docs:
-        pofiles.remove_leftovers(project.pot_path(doc).parent)
+        files.remove_leftovers(project.pot_path(doc).parent)
         template, count = extraction.template(project, doc, load_sources(project, doc))
         path = project.pot_path(doc)
         changed = pofiles.write_template(path, template, extraction.memo_path(project, doc))
         results.append(Written(path, changed, f"{count} messages"))
-        progress(f"{'wrote' if changed else 'unchanged'} {rel(project, path)} ({count} messages)")
+        progress(f"{'wrote' if changed else 'unchanged'} {files.relative(path, project.root)} ({count} messages)")
     return results
 
 
@@ -79,7 +78,7 @@ def update(project: Project, docs: Iterable[Document | Snippet], langs: Iterable
     results = []
     langs = [lang for lang in langs if lang.code != project.source_language]
     for doc in docs:
-        pofiles.remove_leftovers(project.pot_path(doc).parent)
+        files.remove_leftovers(project.pot_path(doc).parent)
         template = extraction.template(project, doc, load_sources(project, doc))[0]
         pofiles.write_template(project.pot_path(doc), template, extraction.memo_path(project, doc))
         pot = pofiles.read(project.pot_path(doc))  # the date as written, so every PO agrees with its POT
@@ -94,7 +93,7 @@ def update(project: Project, docs: Iterable[Document | Snippet], langs: Iterable
             detail = f"{translated} translated, {fuzzy} fuzzy, {len(new.entries) - len(messages)} obsolete"
             state = "created" if old is None else "updated" if changed else "unchanged"
             results.append(Written(path, changed, detail))
-            progress(f"{state} {rel(project, path)} ({detail})")
+            progress(f"{state} {files.relative(path, project.root)} ({detail})")
     return results
 
 
@@ -145,7 +144,7 @@ def _view(project: Project, item: Document | Snippet, lang: Language) -> _View:
     if lang.code == project.source_language:
         return _View(None)
     found = coverage.catalog_messages(project, item, lang)
-    po_path = rel(project, project.po_path(item, lang))
+    po_path = files.relative(project.po_path(item, lang), project.root)
     for m in found:  # what check calls an error for bidi controls is never printed
         if m.state == po.TRANSLATED and (added := added_bidi_controls(m.msgid, m.msgstr)):
             raise RenderError(f"the translation holds the bidi control U+{ord(added[0]):04X}, which the source does "
@@ -171,9 +170,9 @@ class Shown:
 
 
 def localized(project: Project, doc: Document, lang: Language, files: list[SourceFile], *,
-              draft: bool = False, shown: list[Shown] | None = None) -> Json:
-    """The document in one language, with the metadata every renderer needs (a draft marks what is untranslated).
-    ``shown`` receives what the document shows (:class:`Shown`)."""
+              draft: bool = False, shown: list[Shown] | None = None, epoch: int | None = None) -> Json:
+    """The document in one language, with the metadata every renderer needs (a draft marks what is untranslated),
+    dated ``epoch`` (default: the project's date). ``shown`` receives what the document shows (:class:`Shown`)."""
     view = _view(project, doc, lang)
     record: list[ShownBlock] = []
     rejected = list(view.rejected)
@@ -189,7 +188,7 @@ def localized(project: Project, doc: Document, lang: Language, files: list[Sourc
     if lang.direction == "rtl":
         meta["dir"] = {"t": "MetaString", "c": "rtl"}
     meta.setdefault("toc-title", {"t": "MetaString", "c": "Contents"})
-    meta.setdefault("date", {"t": "MetaString", "c": _date(project)})
+    meta.setdefault("date", {"t": "MetaString", "c": dates.day(dates.project_epoch(project) if epoch is None else epoch)})
     if shown is not None:
         blocks = _reachable(ast, record)
         states = {b.key: b.state for b in blocks}
@@ -346,8 +345,8 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
             shutil.rmtree(project.cache_dir / cached, ignore_errors=True)
     # Reads every source and catalog once, so workers find them cached; the missing messages are the gate's.
     decisions = decide(project)
-    hashes = dependencies.FileHashes.for_project(project)
-    dates = dependencies.commit_dates(project)
+    hashes = cache.FileHashes.for_project(project)
+    commits = dates.commit_dates(project)
     outcomes: list[Outcome] = []
     work: list[tuple[Document, Language, bool, dependencies.Key]] = []
     for doc in docs:
@@ -358,7 +357,7 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
                 progress(f"withheld {doc.id} ({lang.code}): {decision.reason}")
                 continue
             draft = decision.status == gate.DRAFT
-            key = dependencies.key(project, doc, lang, draft, hashes, dates)
+            key = dependencies.key(project, doc, lang, draft, hashes, commits)
             paths = {fmt: output_path(project, doc, lang, fmt) for fmt in formats}
             stamps = dependencies.Stamps(project, doc, lang)
             if not force and stamps.up_to_date(paths, key, hashes):
@@ -370,7 +369,7 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
     watcher.planned(len(work))
     for outcome in outcomes:
         if outcome.status == UP_TO_DATE:
-            progress(f"up to date {', '.join(rel(project, p) for p in outcome.paths)}")
+            progress(f"up to date {', '.join(files.relative(p, project.root) for p in outcome.paths)}")
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(work) or 1))
 
     def finish(doc: Document, lang: Language, draft: bool, key: dependencies.Key,
@@ -384,7 +383,7 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
                                                           report.to_json() if report else None)
             outcome = Outcome(doc.id, lang.code, BUILT, paths, draft, seconds=seconds, report=report)
             for path in paths:
-                progress(f"built {rel(project, path)}")
+                progress(f"built {files.relative(path, project.root)}")
             if report:
                 for line in fallback_lines(project, outcome):
                     progress(line)
@@ -418,24 +417,17 @@ def build_one(project: Project, doc_id: str, lang_code: str, draft: bool, format
     """Every format of one document in one language, dated ``epoch`` (seconds; default: the project's date), each
     checked to hold every block of the document; and what the document shows."""
     doc, lang = project.document(doc_id), project.language(lang_code)
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch if epoch is not None else source_date_epoch(project))
-    try:
-        shown: list[Shown] = []
-        ast = localized(project, doc, lang, load_sources(project, doc), draft=draft, shown=shown)
-        job = Job(project, doc, lang, ast, draft=draft, blocks=shown[0].blocks)
-        preflight(job)
-        paths, checked = [], 0
-        for fmt in formats:
-            output = renderer(fmt)
-            paths.append(output.render(job))
-            checked = max(checked, output.checked)
-        return paths, Report(shown[0].messages, shown[0].words, checked, tuple(shown[0].rejected))
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+    epoch = dates.project_epoch(project) if epoch is None else epoch
+    shown: list[Shown] = []
+    ast = localized(project, doc, lang, load_sources(project, doc), draft=draft, shown=shown, epoch=epoch)
+    job = Job(project, doc, lang, ast, draft=draft, blocks=shown[0].blocks, epoch=epoch)
+    preflight(job)
+    paths, checked = [], 0
+    for fmt in formats:
+        output = renderer(fmt)
+        paths.append(output.render(job))
+        checked = max(checked, output.checked)
+    return paths, Report(shown[0].messages, shown[0].words, checked, tuple(shown[0].rejected))
 
 
 def fallback_lines(project: Project, outcome: Outcome) -> list[str]:
@@ -612,35 +604,7 @@ def _find_text(job: Job, needle: str) -> tuple[Path | str | None, int | None]:
         try:
             for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if any(s in text for s in spellings):
-                    return rel(job.project, path), number
+                    return files.relative(path, job.project.root), number
         except (OSError, UnicodeDecodeError):
             continue
     return None, None
-
-
-def source_date_epoch(project: Project) -> int:
-    """The date outputs carry: SOURCE_DATE_EPOCH, else the last commit, else the newest source file."""
-    env = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if env.isdigit():
-        return int(env)
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project.root, capture_output=True,
-                             text=True, check=True).stdout.strip()
-        if out.isdigit():
-            return int(out)
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    paths = [project.config_path, *(p for d in project.documents for p in d.sources)]
-    return int(max(p.stat().st_mtime for p in paths))
-
-
-def _date(project: Project) -> str:
-    return time.strftime("%Y-%m-%d", time.gmtime(source_date_epoch(project)))
-
-
-def rel(project: Project, path: Path) -> str:
-    try:
-        return path.relative_to(project.root).as_posix()
-    except ValueError:
-        return str(path)
-

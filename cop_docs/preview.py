@@ -27,9 +27,9 @@ from urllib.parse import quote
 from PIL import Image
 
 from . import templating
-from .catalogs.pofiles import write_atomic
 from .config import Document, Language, Project
 from .errors import RenderError
+from .files import relative, write_atomic
 
 DEFAULT_PAGES = 4
 DEFAULT_WIDTH = 300  #: thumbnail width in pixels, unless a resolution is asked for
@@ -97,11 +97,11 @@ def preview(project: Project, docs: Iterable[Document], langs: Iterable[Language
             _remove_stale(root / lang.code, e)
         write_atomic(sheet, sheet_html(project, lang, mine, pages))
         shown = sum(len(e.thumbnails) for e in mine)
-        progress(f"wrote {_rel(project, sheet)} ({_count(len(mine), 'document')}, {_count(shown, 'page')})")
+        progress(f"wrote {relative(sheet, project.root)} ({_count(len(mine), 'document')}, {_count(shown, 'page')})")
         written.append(sheet)
     index = root / "index.html"
     write_atomic(index, index_html(project, [lang for lang in project.languages if (root / lang.code / "index.html").exists()]))
-    progress(f"wrote {_rel(project, index)}")
+    progress(f"wrote {relative(index, project.root)}")
     written.append(index)
     if missing:
         problems = [RenderError(f"not built; run `cop-docs build --lang {e.language.code} --doc {e.document.id} "
@@ -240,10 +240,3 @@ def _english(lang: Language) -> str:
 
 def _kilobytes(size: int) -> str:
     return f"{size / 1000:.0f} kB" if size < 1_000_000 else f"{size / 1_000_000:.1f} MB"
-
-
-def _rel(project: Project, path: Path) -> str:
-    try:
-        return path.relative_to(project.root).as_posix()
-    except ValueError:
-        return str(path)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .files import relative
+
 if TYPE_CHECKING:
     from .checks import Problem
     from .gate import Decision
@@ -19,13 +21,7 @@ if TYPE_CHECKING:
 
 
 def _relative(path: Path | str, root: Path | None) -> str:
-    path = Path(path)
-    if root is not None:
-        try:
-            return path.relative_to(root).as_posix()
-        except ValueError:
-            pass
-    return str(path)
+    return relative(path, root) if root is not None else Path(path).as_posix()
 
 
 def written(command: str, results: Iterable[Written], root: Path) -> dict[str, Any]:

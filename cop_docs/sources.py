@@ -22,13 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import pandoc
+from . import files, pandoc
+from .cache import version as cache_version
 from .config import Document, Project, Snippet
 from .errors import SourceError
 from .segments import MAX_DEPTH, Json, Segment, depth, segments, words_of
-
-#: Bumped whenever the cached form or the way units are made changes.
-CACHE_FORMAT = "8"
 
 _RULE = re.compile(r"^-{3,}$", re.MULTILINE)
 _NOTE_REF = re.compile(r"(?<!\\)\[\^(\d+)\]")
@@ -251,7 +249,7 @@ def include_target(block: Json) -> str | None:
 
 
 def _read(path: Path, root: Path) -> tuple[str, bytes, str]:
-    rel = _relative(path, root)
+    rel = files.relative(path, root)
     try:
         data = path.read_bytes()
         return rel, data, data.decode("utf-8")
@@ -263,7 +261,7 @@ def _read(path: Path, root: Path) -> tuple[str, bytes, str]:
 
 
 def _cache_files(cache_dir: Path, rel: str, data: bytes) -> tuple[Path, Path]:
-    key = hashlib.sha256(f"{CACHE_FORMAT}\0{pandoc.version()}\0{rel}\0".encode() + data).hexdigest()
+    key = hashlib.sha256(f"{cache_version()}\0{pandoc.version()}\0{rel}\0".encode() + data).hexdigest()
     return cache_dir / f"{key}.units.json", cache_dir / f"{key}.ast.json"
 
 
@@ -487,8 +485,3 @@ def _whole_word(word: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

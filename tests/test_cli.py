@@ -71,3 +71,19 @@ def test_every_command_prints_its_result_as_json(basic: Path, command: list[str]
 def test_json_of_a_file_writer_needs_an_output(basic: Path) -> None:
     result = run_cli("md2pot", str(basic / "sources/sample.md"), "--json")
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "-o/--output" in result.stderr
+
+
+def test_clean_removes_caches_and_with_all_the_outputs(basic: Path) -> None:
+    (basic / "build/.cache/stamps").mkdir(parents=True)
+    (basic / "build/.cache/coverage.json").write_text("{}")
+    (basic / "build/fr").mkdir()
+    (basic / "build/fr/sample.fr.pdf").write_bytes(b"%PDF")
+    (basic / "build/notes.txt").write_text("mine")
+    result = run_cli("-C", str(basic), "clean")
+    assert result.returncode == 0 and "removed build/.cache/" in result.stdout
+    assert not (basic / "build/.cache").exists() and (basic / "build/fr/sample.fr.pdf").exists()
+    result = run_cli("-C", str(basic), "clean", "--all")
+    assert result.returncode == 0 and "removed build/fr/" in result.stdout
+    assert not (basic / "build/fr").exists() and (basic / "build/notes.txt").read_text() == "mine"
+    assert (basic / "sources").is_dir() and (basic / "translations").is_dir()
+    assert run_cli("-C", str(basic), "clean").stdout.strip() == "nothing to remove"

@@ -24,6 +24,7 @@ import polib
 import pytest
 
 from cop_docs import config, reports
+from cop_docs.cache import version as cache_version
 from cop_docs.catalogs import coverage
 from cop_docs.catalogs.coverage import CatalogCoverage, Counts, CoverageCache, Report, count_words
 from cop_docs.errors import CatalogError
@@ -702,12 +703,12 @@ def test_cache_file_problems(tmp_path, monkeypatch):
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
     assert coverage.scan([path], CoverageCache(broken))[0].messages == Counts(5, 6, 0)
-    assert json.loads(broken.read_text())["rules"] == coverage.RULES_VERSION  # rewritten
-    other_rules = tmp_path / "old.json"
+    assert json.loads(broken.read_text())["version"] == cache_version()  # rewritten
+    other_version = tmp_path / "old.json"
     data = json.loads(broken.read_text())
-    data["rules"] = -1
-    other_rules.write_text(json.dumps(data))
-    assert CoverageCache(other_rules).load().entries == {}
+    data["version"] = "another"
+    other_version.write_text(json.dumps(data))
+    assert CoverageCache(other_version).load().entries == {}
     readonly = CoverageCache(tmp_path / "file-not-folder" / "c.json")
     (tmp_path / "file-not-folder").write_text("")
     assert coverage.scan([path], readonly)[0].messages == Counts(5, 6, 0)  # an unwritable cache is no error

@@ -11,7 +11,7 @@ import pytest
 from conftest import pdf_text
 from pypdf import PdfReader
 
-from cop_docs import config, pipeline
+from cop_docs import cache, config, dates, pipeline
 
 ROOT = os.environ.get("COP_DOCS_FULL_SET")
 pytestmark = pytest.mark.skipif(not ROOT, reason="set COP_DOCS_FULL_SET to a built project (nox -s verify)")
@@ -60,8 +60,8 @@ def test_output_holds_every_block_and_says_what_falls_back(project, doc, lang) -
     from cop_docs import dependencies
     from cop_docs.catalogs import coverage
 
-    key = dependencies.key(project, doc, lang, _draft(project, doc, lang), dependencies.FileHashes(None),
-                           dependencies.commit_dates(project))
+    key = dependencies.key(project, doc, lang, _draft(project, doc, lang), cache.FileHashes(None),
+                           dates.commit_dates(project))
     shows = dependencies.Stamps(project, doc, lang).report(key)
     assert shows is not None, "the outputs were not built from the current inputs"
     assert shows["blocks"] > 20

@@ -20,8 +20,7 @@ import polib
 import pytest
 from conftest import copy_root, pdf_text, run_cli
 
-from cop_docs import pandoc
-from cop_docs.catalogs import pofiles
+from cop_docs import files, pandoc
 
 AUDIT = """
 import json, sys
@@ -243,7 +242,7 @@ def test_catalogs_keep_their_mode_and_new_ones_follow_the_umask(basic: Path) -> 
     path.write_text(path.read_text(encoding="utf-8").replace('msgstr "Jouez ensemble."', 'msgstr ""'), encoding="utf-8")
     assert run_cli("-C", str(basic), "update").returncode == 0
     assert stat.S_IMODE(path.stat().st_mode) == 0o664
-    assert stat.S_IMODE((basic / "translations/sample/es.po").stat().st_mode) == pofiles.NEW_FILE_MODE
+    assert stat.S_IMODE((basic / "translations/sample/es.po").stat().st_mode) == files.NEW_FILE_MODE
 
 
 def test_leftovers_of_interrupted_runs_are_removed(basic: Path) -> None:

@@ -38,6 +38,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import files
+from ..cache import Stamp, settled
+from ..cache import version as cache_version
 from ..errors import CatalogError
 
 if TYPE_CHECKING:
@@ -46,8 +49,6 @@ if TYPE_CHECKING:
 
 UNKNOWN_LANGUAGE = "und"  #: the BCP-47 "undetermined" tag, for catalogs that name no language
 CACHE_NAME = "coverage.json"
-#: bump when the counting rules change: a cache written under other rules is discarded
-RULES_VERSION = 2
 
 
 class _lazy:  # lower case: it stands for re.compile
@@ -350,9 +351,6 @@ def _default_cache_path() -> Path:
     return (Path(base) if base and os.path.isabs(base) else Path.home() / ".cache") / "cop-docs" / CACHE_NAME
 
 
-Stamp = list[int] | None  #: a file's [size, mtime_ns], or None when it does not exist
-
-
 class CoverageCache:
     """Counts already made, keyed by the files they were made from, each with its (size, mtime_ns), in one JSON
     file: a free-standing PO file under its absolute path; a project catalog under the absolute paths of its PO
@@ -361,13 +359,12 @@ class CoverageCache:
     The functions that take a cache load it on first use and save it when they changed it, so callers only
     create one (:meth:`for_project`, :meth:`for_paths`); :meth:`load` and :meth:`save` may also be called.
 
-    A file modified less than :attr:`RACY_SECONDS` before it was read is not remembered: a change within the
-    same timestamp tick, keeping the size, would otherwise go unseen. Entries of files that no longer exist
+    A file modified less than :data:`cop_docs.cache.RACY_SECONDS` before it was read is not remembered: a change
+    within the same timestamp tick, keeping the size, would otherwise go unseen. Entries of files that no longer exist
     are dropped when the cache is saved. A cache that cannot be read (or was written under other rules) is
-    treated as empty; one that cannot be written is left as it was — it only saves time.
+    treated as empty; one that cannot be written is left as it was — it only saves time. A cache written by
+    another version of the tool (:func:`cop_docs.cache.version`) is discarded.
     """
-
-    RACY_SECONDS = 2.0
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -392,7 +389,7 @@ class CoverageCache:
         try:
             with open(self.path, encoding="utf-8") as fh:
                 data = json.load(fh)
-            if data.get("rules") == RULES_VERSION and isinstance(data.get("entries"), dict):
+            if data.get("version") == cache_version() and isinstance(data.get("entries"), dict):
                 self.entries = data["entries"]
         except (OSError, ValueError, AttributeError):
             self.entries = {}
@@ -405,11 +402,11 @@ class CoverageCache:
             return False
         # a project catalog's key is "PO\0POT\0limits": it stays while its template does
         self.entries = {k: v for k, v in self.entries.items() if os.path.exists(k.split("\0")[1] if "\0" in k else k)}
-        from .pofiles import write_atomic
 
-        text = json.dumps({"rules": RULES_VERSION, "entries": self.entries}, ensure_ascii=False, separators=(",", ":"))
+
+        text = json.dumps({"version": cache_version(), "entries": self.entries}, ensure_ascii=False, separators=(",", ":"))
         try:
-            write_atomic(self.path, text)
+            files.write_atomic(self.path, text)
         except OSError:
             return False
         self.dirty = False
@@ -428,7 +425,7 @@ class CoverageCache:
     def put(self, key: str, stamps: list[Stamp], stats: CatalogCounts, read_at_ns: int) -> None:
         if not self.loaded:
             self.load()
-        if any(s is not None and s[1] > read_at_ns - int(self.RACY_SECONDS * 1e9) for s in stamps):
+        if not settled(stamps, read_at_ns):
             self.entries.pop(key, None)  # too recent to trust the timestamp
         else:
             self.entries[key] = [stamps, list(stats.messages.as_tuple()), list(stats.words.as_tuple()), stats.language]
@@ -616,12 +613,9 @@ def project_coverage(project: Project, cache: CoverageCache | None = None) -> li
     rows: dict[tuple[str, str], CatalogCoverage] = {}
     for (item, lang), stats in zip(pairs, counted, strict=True):
         po_path = project.po_path(item, lang)
-        try:
-            shown = po_path.relative_to(project.root).as_posix()
-        except ValueError:
-            shown = os.fspath(po_path)
-        rows[(item.id, lang.code)] = CatalogCoverage(shown, lang.code, item.id, getattr(item, "audience", None),
-                                                     stats.messages, stats.words, not po_path.is_file())
+        rows[(item.id, lang.code)] = CatalogCoverage(files.relative(po_path, project.root), lang.code, item.id,
+                                                     getattr(item, "audience", None), stats.messages, stats.words,
+                                                     not po_path.is_file())
     out = []
     for lang in project.target_languages:
         for doc in project.documents:

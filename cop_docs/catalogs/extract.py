@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import dates
 from ..config import Document, Project, Snippet
 from ..sources import SourceFile, Unit
-from . import po, pofiles
+from . import po
 
 TITLE_COMMENT = "document title"
 AUDIENCE_COMMENT = "audience, named on the cover"
@@ -81,7 +82,7 @@ def header(project_id: str) -> dict[str, str]:
     return {
         "Project-Id-Version": project_id,
         "Report-Msgid-Bugs-To": "",
-        "POT-Creation-Date": pofiles.timestamp(),
+        "POT-Creation-Date": dates.header_timestamp(),
         "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
         "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
         "Language-Team": "LANGUAGE <LL@li.org>",

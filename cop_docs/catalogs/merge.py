@@ -18,8 +18,8 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
+from .. import dates
 from ..config import Language, Project
-from . import pofiles
 from .po import Catalog, Entry
 
 #: msgmerge's FUZZY_THRESHOLD.
@@ -29,7 +29,7 @@ SIMILARITY = 60.0
 def new_catalog(project: Project, lang: Language, pot: Catalog) -> Catalog:
     fields = dict(pot.metadata)
     fields.update({
-        "PO-Revision-Date": pot.metadata.get("POT-Creation-Date", pofiles.timestamp()),
+        "PO-Revision-Date": pot.metadata.get("POT-Creation-Date", dates.header_timestamp()),
         "Last-Translator": "",
         "Language-Team": f"{lang.english_name} <>",
     })

@@ -10,14 +10,12 @@ messages changed, so its ``POT-Creation-Date`` moves only then.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import tempfile
-import time
 from pathlib import Path
 
+from .. import cache
 from ..errors import CatalogError
+from ..files import write_atomic
 from . import po
 
 #: Header fields that change on every extraction and say nothing about the messages.
@@ -28,64 +26,6 @@ _CREATION_DATE = re.compile(r'^"POT-Creation-Date: [^"\\]*\\n"\n', re.MULTILINE)
 def read(path: Path) -> po.Catalog:
     """Read a PO or POT file (see :func:`cop_docs.catalogs.po.read`)."""
     return po.read(path)
-
-
-def timestamp() -> str:
-    """The time to record in a catalog header: ``SOURCE_DATE_EPOCH`` if set, else now (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime()
-    return time.strftime("%Y-%m-%d %H:%M+0000", moment)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-#: The mode a new file gets (what the umask allows of rw-rw-rw-); mkstemp's own is 0600.
-NEW_FILE_MODE = 0o666 & ~_umask()
-#: Leftovers of an interrupted write are removed by a later run once they are this old (another run may be writing).
-LEFTOVER_SECONDS = 600
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a text file so that readers see either the old or the new content, never a mix. The file keeps its
-    mode (a new one gets the umask's)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_dir():
-        raise CatalogError("a folder stands where this file should be written", path)
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = NEW_FILE_MODE
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def remove_leftovers(folder: Path, suffix: str = ".tmp") -> int:
-    """Remove what interrupted writes left in a folder (``.<name>.<random><suffix>``), once they are old enough
-    not to be another run's work in progress. Returns how many were removed."""
-    removed = 0
-    cutoff = time.time() - LEFTOVER_SECONDS
-    for path in folder.glob(f".*{suffix}") if folder.is_dir() else ():
-        try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-        except OSError:
-            continue
-    return removed
 
 
 def _current(path: Path) -> po.Catalog | None:
@@ -121,20 +61,12 @@ def write_template(path: Path, template: po.Catalog, memo_path: Path | None = No
         write_atomic(path, text)
     if memo_path is not None and len(memo) != known:
         used = po.entry_texts(template)  # what no entry needs any more is forgotten
-        try:
-            write_atomic(memo_path, json.dumps({k: v for k, v in memo.items() if k in used}, ensure_ascii=False))
-        except OSError:
-            pass  # a cache that cannot be written (a read-only build folder) only costs time
+        cache.write_json(memo_path, {k: v for k, v in memo.items() if k in used})
     return changed
 
 
 def _load_memo(path: Path | None) -> dict[str, str]:
-    if path is None:
-        return {}
-    try:
-        memo = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    memo = cache.read_json(path) if path is not None else None
     return memo if isinstance(memo, dict) else {}
 
 

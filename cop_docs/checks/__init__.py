@@ -52,8 +52,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .. import __version__, sources
-from ..catalogs import po, pofiles
+from .. import files, sources
+from ..cache import version as cache_version
+from ..catalogs import po
 from ..config import CheckSettings, Document, Language, Limits, Project
 from ..errors import ConfigError
 from . import conventions, identical, length, markup, placeholders, terminology
@@ -157,7 +158,7 @@ def check_project(project: Project, langs: Iterable[Language | str] | None = Non
     glossary = None
     if settings.glossary is not None:
         glossary = load_glossary(settings.glossary)
-        glossary.shown = _relative(project, settings.glossary)
+        glossary.shown = files.relative(settings.glossary, project.root)
     languages = [project.language(x) if isinstance(x, str) else x for x in langs] if langs is not None \
         else project.target_languages
     documents = [project.catalog(x) if isinstance(x, str) else x for x in docs] if docs is not None \
@@ -172,7 +173,7 @@ def check_project(project: Project, langs: Iterable[Language | str] | None = Non
             known = json.loads(cache.read_text(encoding="utf-8"))
         except ValueError:
             known = {}
-    context = repr((settings, project.source_language, project.limits, __version__)).encode()
+    context = repr((settings, project.source_language, project.limits, cache_version())).encode()
     if settings.glossary is not None and settings.glossary.exists():
         context += settings.glossary.read_bytes()
 
@@ -184,7 +185,7 @@ def check_project(project: Project, langs: Iterable[Language | str] | None = Non
         seen = known.get(str(path))
         if seen and seen["key"] == key(path):
             return [Problem(**item) for item in seen["problems"]]
-        return check_catalog(path, lang, settings, shown_path=_relative(project, path), glossary=glossary,
+        return check_catalog(path, lang, settings, shown_path=files.relative(path, project.root), glossary=glossary,
                              source_language=project.source_language, config_path=project.config_path,
                              limits=project.limits)
 
@@ -194,15 +195,8 @@ def check_project(project: Project, langs: Iterable[Language | str] | None = Non
         fresh = {str(path): {"key": key(path), "problems": [asdict(p) for p in result]}
                  for (path, _lang), result in zip(jobs, results, strict=True)}
         if fresh != {k: known.get(k) for k in fresh}:
-            pofiles.write_atomic(cache, json.dumps({**known, **fresh}, ensure_ascii=False))
+            files.write_atomic(cache, json.dumps({**known, **fresh}, ensure_ascii=False))
     return [p for result in results for p in result]
-
-
-def _relative(project: Project, path: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(project.root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _messages(catalog: po.Catalog) -> tuple[list[Message], list[po.Entry]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import dependencies, pipeline
+from .. import cache, pipeline
 from ..config import Language, Project
 from .errors import ReleaseError
 from .folder import assemble
@@ -36,7 +36,7 @@ def release(project: Project, *, langs: list[Language] | None = None, jobs: int 
     failed = [o for o in outcomes if o.status == pipeline.FAILED]
     if failed:
         return None, outcomes
-    hashes = dependencies.FileHashes.for_project(project)  # the build has just hashed every output
+    hashes = cache.FileHashes.for_project(project)  # the build has just hashed every output
     shards = [write_shard(project, lang, decisions, hashes) for lang in langs]
     if shard_only:
         return None, outcomes

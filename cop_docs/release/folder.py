@@ -16,8 +16,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .. import dependencies, pipeline
-from ..catalogs import pofiles
+from .. import cache, files, pipeline
 from ..config import Project
 from . import pages
 from .errors import ReleaseError
@@ -42,7 +41,7 @@ def assemble(project: Project, shards: list[Path], progress: pipeline.Progress =
     key = _release_key(project, shards)
     stamp = project.cache_dir / "release.json"
     if target.is_dir() and stamp.exists() and stamp.read_text(encoding="utf-8") == key:
-        progress(f"release is up to date: {pipeline.rel(project, target)}")
+        progress(f"release is up to date: {files.relative(target, project.root)}")
         return target
     order = {(d.id, f): i for i, (d, f) in enumerate((d, f) for d in project.documents for f in project.formats)}
     lang_order = {lang.code: i for i, lang in enumerate(project.languages)}
@@ -65,7 +64,7 @@ def assemble(project: Project, shards: list[Path], progress: pipeline.Progress =
         for relative, text in written.items():
             (staging / relative).write_text(text, encoding="utf-8")
         sums = [(f"{e.language.code}/{e.name}", e.sha256) for e in entries]
-        sums += [(name, dependencies.sha256_file(staging / name)) for name in sorted(zips.values())]
+        sums += [(name, files.sha256_file(staging / name)) for name in sorted(zips.values())]
         (staging / "SHA256SUMS").write_text("".join(f"{digest}  {name}\n" for name, digest in sums), encoding="utf-8")
         for path in staging.rglob("*"):
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
@@ -78,15 +77,15 @@ def assemble(project: Project, shards: list[Path], progress: pipeline.Progress =
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    pofiles.write_atomic(stamp, key)
-    progress(f"released {len(entries)} files in {len(zips)} languages to {pipeline.rel(project, target)}")
+    files.write_atomic(stamp, key)
+    progress(f"released {len(entries)} files in {len(zips)} languages to {files.relative(target, project.root)}")
     return target
 
 
 def _release_key(project: Project, shards: list[Path]) -> str:
     """What the release folder is made from: the shards (their files' checksums), the catalogs (titles and
     audiences on the pages), the project file, the page's words and the tool's version."""
-    h = hashlib.sha256(catalog_state(project).encode())
+    h = hashlib.sha256(f"{cache.version()}\0{catalog_state(project)}".encode())
     for shard in sorted(shards):
         h.update((shard / SHARD_FILE).read_bytes())
     h.update(pages.fingerprint())
@@ -124,7 +123,7 @@ def manifest_of(project: Project, entries: list[Entry], withheld: dict[str, list
         "project": project.name,
         "edition": project.edition,
         "source_commit": commit,
-        "tools": dependencies.tool_versions(),
+        "tools": cache.tool_versions(),
         "files": [{
             "file": f"{e.language.code}/{e.name}",
             "language": e.language.code,

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 
-from .. import checks, dependencies, gate, pipeline
-from ..catalogs import pofiles
+from .. import cache, checks, files, gate, pipeline
 from ..config import Language, Project
 from .errors import ReleaseError
 
@@ -25,9 +24,9 @@ def preconditions(project: Project, langs: list[Language], progress: pipeline.Pr
         if stale:
             more = f" (and {len(stale) - 1} more)" if len(stale) > 1 else ""
             raise ReleaseError(f"out of date with the sources{more}: run `cop-docs update` and commit the catalogs",
-                               pipeline.rel(project, stale[0]))
+                               files.relative(stale[0], project.root))
         if langs == project.languages:
-            pofiles.write_atomic(lock, state)
+            files.write_atomic(lock, state)
     progress("catalogs are up to date with the sources")
     errors = checks.errors(checks.check_project(project, langs, cache=project.cache_dir / "checks.json"))
     if errors:
@@ -48,13 +47,13 @@ def preconditions(project: Project, langs: list[Language], progress: pipeline.Pr
 
 def catalog_state(project: Project) -> str:
     """A hash of every source, template and catalog: the lock check is not repeated while it is unchanged."""
-    files = {project.config_path}
+    inputs = {project.config_path}
     for item in project.catalogs:
-        files.update(item.sources)
-        files.add(project.pot_path(item))
-        files.update(project.po_path(item, lang) for lang in project.languages if lang.code != project.source_language)
-    hashes = dependencies.FileHashes.for_project(project)
-    state = json.dumps({"cop-docs": dependencies.tool_versions()["cop-docs"],
-                        "files": {str(f): hashes(f) for f in sorted(files)}}, sort_keys=True)
+        inputs.update(item.sources)
+        inputs.add(project.pot_path(item))
+        inputs.update(project.po_path(item, lang) for lang in project.languages if lang.code != project.source_language)
+    hashes = cache.FileHashes.for_project(project)
+    state = json.dumps({"version": cache.version(),
+                        "files": {str(f): hashes(f) for f in sorted(inputs)}}, sort_keys=True)
     hashes.save()
     return state

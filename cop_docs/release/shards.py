@@ -13,8 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import dependencies, gate
-from ..catalogs import pofiles
+from .. import cache, files, gate
 from ..config import Language, Project
 from ..renderers import output_path
 from .errors import ReleaseError
@@ -24,14 +23,14 @@ SCHEMA = 1
 
 
 def write_shard(project: Project, lang: Language, decisions: list[gate.Decision],
-                hashes: dependencies.FileHashes) -> Path:
+                hashes: cache.FileHashes) -> Path:
     """Describe the outputs of one language in ``build/<lang>/shard.json``: files, checksums, decisions."""
     folder = project.build_dir / lang.code
     try:  # pages counted last time, for the files that have not changed since
         known = {(f["file"], f["sha256"]): f.get("pages") for f in json.loads((folder / SHARD_FILE).read_text())["files"]}
     except (OSError, ValueError, KeyError, TypeError):
         known = {}
-    files, withheld = [], []
+    listed, withheld = [], []
     for decision in decisions:
         if decision.language.code != lang.code:
             continue
@@ -43,13 +42,13 @@ def write_shard(project: Project, lang: Language, decisions: list[gate.Decision]
             path = output_path(project, doc, lang, fmt)
             digest = hashes(path)
             pages = known.get((path.name, digest)) or (pdf_pages(path) if fmt == "pdf" else None)
-            files.append({"document": doc.id, "format": fmt, "file": path.name, "bytes": path.stat().st_size,
+            listed.append({"document": doc.id, "format": fmt, "file": path.name, "bytes": path.stat().st_size,
                           "sha256": digest, "status": decision.status, "pages": pages,
                           "messages": round(decision.messages.percent, 1) if decision.messages.total else 100.0,
                           "words": round(decision.words.percent, 1) if decision.words.total else 100.0})
     shard = {"schema": SCHEMA, "language": lang.code, "edition": project.edition, "commit": source_commit(project),
-             "files": files, "withheld": withheld}
-    pofiles.write_atomic(folder / SHARD_FILE, json.dumps(shard, indent=1, ensure_ascii=False) + "\n")
+             "files": listed, "withheld": withheld}
+    files.write_atomic(folder / SHARD_FILE, json.dumps(shard, indent=1, ensure_ascii=False) + "\n")
     return folder
 
 
@@ -97,7 +96,7 @@ def read_shards(project: Project, folders: list[Path]) -> tuple[list[Entry], dic
             path = folder / item["file"]
             if not path.is_file():
                 raise ReleaseError(f"the shard lists {item['file']} but it is missing", manifest)
-            if path.stat().st_size != item["bytes"] or dependencies.sha256_file(path) != item["sha256"]:
+            if path.stat().st_size != item["bytes"] or files.sha256_file(path) != item["sha256"]:
                 raise ReleaseError(f"{item['file']} does not match its checksum: the shard is damaged", manifest)
             entries.append(Entry(lang, item["document"], item["format"], path, item["bytes"], item["sha256"],
                                  item["status"], item["messages"], item["words"], item.get("pages")))

@@ -8,12 +8,10 @@ Each format is a small class behind the same interface, registered by name in :d
 
 from __future__ import annotations
 
-import os
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import files
 from ..config import Document, Language, Project
 from ..segments import Json, stringify
 from . import parity
@@ -28,6 +26,8 @@ class Job:
     draft: bool = False  #: below its release threshold: marked as a draft translation on every page
     #: the blocks the document shows (:class:`cop_docs.localization.Shown`): each output is checked to hold them
     blocks: list | None = None
+    #: the date the output carries, in seconds since the epoch (None: the time of writing)
+    epoch: int | None = None
 
     @property
     def title(self) -> str:
@@ -54,22 +54,15 @@ class Renderer:
     def render(self, job: Job) -> Path:
         """Write the output for a job atomically and return its path."""
         target = self.output_path(job)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for leftover in target.parent.glob(f".{target.name}.*.part"):  # of a render that was killed
-            if leftover.stat().st_mtime < time.time() - 600:
-                leftover.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        os.close(fd)
-        try:
-            self.write(job, Path(tmp))
+        files.remove_leftovers(target.parent, ".part")  # of a render that was killed
+
+        def write_checked(tmp: Path) -> None:
+            self.write(job, tmp)
             if job.blocks is not None:
-                self.checked = parity.verify(job.blocks, self.name, Path(tmp), self.unprinted(job),
+                self.checked = parity.verify(job.blocks, self.name, tmp, self.unprinted(job),
                                              job.language.direction == "rtl")
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+
+        files.write_with(target, write_checked, mode=0o644)
         return target
 
     def write(self, job: Job, target: Path) -> None:

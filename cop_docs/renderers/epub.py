@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .. import pandoc
 from ..errors import RenderError
+from ..files import relative
 from ..segments import Json, stringify
 from . import Job, Renderer, cover, epub_fonts, resources, theme
 
@@ -84,7 +85,7 @@ class EpubRenderer(Renderer):
         with tempfile.TemporaryDirectory() as tmp:
             written = Path(tmp) / "pandoc.epub"
             doc = resources.embedded(_with_metadata(job), job.project.root, [job.project.root / "sources"])
-            pandoc.write_epub(doc, written, args=args, cwd=Path(tmp))
+            pandoc.write_epub(doc, written, args=args, cwd=Path(tmp), epoch=job.epoch)
             css = theme.epub_css(job.language, job.draft) + _heading_css(job)
             _finish(job, written, target, css, cover.cover_png(job))
 
@@ -218,7 +219,7 @@ def _unbalanced_raw_html(job: Job) -> tuple[str | None, int | None]:
         for path in files:
             for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if first and first in text:
-                    return path.relative_to(job.project.root).as_posix(), number
+                    return relative(path, job.project.root), number
     return None, None
 
 

@@ -17,8 +17,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -28,6 +26,8 @@ import fontTools
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
+from .. import files
+from ..cache import version as cache_version
 from ..config import Language
 from ..errors import RenderError
 from . import fonts
@@ -157,7 +157,7 @@ def _cached(family: str, face: fonts.FontFile, chars: set[str], bold: bool, cach
     if cache is None:
         return EmbeddedFont(family, bold, *_embed(family, face, text))
     stat = face.path.stat()
-    key = json.dumps([fontTools.version, FLAVOR, str(face.path), face.index, stat.st_size, stat.st_mtime_ns,
+    key = json.dumps([cache_version(), fontTools.version, FLAVOR, str(face.path), face.index, stat.st_size, stat.st_mtime_ns,
                       sorted(vars(_options(False)).items()), text], default=str)
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
     for hit in cache.glob(f"{digest}-*"):
@@ -169,12 +169,8 @@ def _cached(family: str, face: fonts.FontFile, chars: set[str], bold: bool, cach
             return EmbeddedFont(family, bold, name, data)
         hit.unlink(missing_ok=True)
     name, data = _embed(family, face, text)
-    cache.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cache, suffix=".part")
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
     stored = f"{digest}-{hashlib.sha256(data).hexdigest()[:16]}-{name}"
-    os.replace(tmp, cache / stored)
+    files.write_atomic(cache / stored, data)
     kept.add(stored)
     return EmbeddedFont(family, bold, name, data)
 
