@@ -34,11 +34,11 @@ import pypandoc
 from _common import emit, hot_functions, log, machine, profile, r, timed
 from weasyprint import CSS, HTML
 
-from cop_docs import config, pipeline
+from cop_docs import config, localized, pipeline, sources, worker
 from cop_docs import pandoc as cop_pandoc
 from cop_docs.renderers import Job, cover, epub, pdf, theme
 from cop_docs.renderers.pdf import PDF_VARIANT
-from cop_docs.renderers.resources import THEMES
+from cop_docs.templating import THEMES
 
 REPEAT = 3
 TARGET_OVERHEAD_PERCENT = 10.0
@@ -82,9 +82,9 @@ def floor_calls(project: config.Project, out: Path) -> list[EngineCall]:
     """The engine calls the pipeline makes, in its order, with their inputs made here (not timed)."""
     calls = []
     for doc in project.documents:
-        files = pipeline.load_sources(project, doc)
+        files = sources.load(project, doc)
         for lang in project.languages:
-            job = Job(project, doc, lang, pipeline.localized(project, doc, lang, files))
+            job = Job(project, doc, lang, localized.localized(project, doc, lang, files))
             name = f"{doc.id}.{lang.code}"
             if "pdf" in project.formats:
                 variables = {"audience-label": doc.audience, "edition": project.edition, "language-name": lang.name}
@@ -182,11 +182,11 @@ class Stages:
 def instrumented_build(project: config.Project) -> tuple[float, list[Path], dict[str, float], dict[str, int]]:
     """One pipeline build, its stages timed by wrappers (a few dozen extra function calls: negligible)."""
     stages = Stages()
-    stages.wrap(pipeline, "load_sources", "load_sources (cached parse)")
-    stages.wrap(pipeline, "translations", "read PO files (polib)")
-    stages.wrap(pipeline, "localize", "localize (incl. pandoc parse of translations)")
+    stages.wrap(sources, "load", "load sources (cached parse)")
+    stages.wrap(localized, "_view", "read PO files")
+    stages.wrap(localized, "localize", "localize (incl. pandoc parse of translations)")
     stages.wrap(cop_pandoc, "read_markdown", "  of which pandoc parse of translations")
-    stages.wrap(pipeline, "preflight", "preflight (glyph coverage)")
+    stages.wrap(worker, "preflight", "preflight (glyph coverage)")
     stages.wrap(cop_pandoc, "write_html", "pandoc json→html5 (through pypandoc)")
     for owner, name in ((HTML, "__init__"), (CSS, "__init__"), (HTML, "write_pdf")):
         stages.wrap(owner, name, "WeasyPrint (HTML and CSS parsing, write_pdf)")

@@ -30,7 +30,7 @@ from pathlib import Path
 import pypandoc
 from _common import Prose, best_of, emit, hot_functions, log, machine, profile, r, timed
 
-from cop_docs import config, pipeline
+from cop_docs import config, sources
 from cop_docs import pandoc as cop_pandoc
 from cop_docs.catalogs import extract, po
 
@@ -209,14 +209,14 @@ class _Project(config.Project):
 def extract_files(paths: list[Path], root: Path, cache: Path) -> tuple[int, int, dict[str, float]]:
     """What ``cop-docs extract`` does for one document, without writing the POT: (units, messages, stage times).
 
-    Sources are read as ``pipeline.load_sources`` reads them (side by side when there are several) and the
+    Sources are read as ``sources.load`` reads them (side by side when there are several) and the
     template is made by ``extract.template`` and written out as text (``po.dumps``: GNU msgcat wraps the entries
     it has not wrapped before; the others come from the memo ``cop-docs extract`` keeps under ``cache``)."""
     project = _Project(root, root / "cop-docs.yaml", "Benchmark", "2026", "en", [], [], ("pdf",))
     project.cache = cache
     doc = config.Document("handbook", "adults", "Benchmark handbook", "guide", tuple(paths))
     t0 = time.perf_counter()
-    files = pipeline.load_sources(project, doc)
+    files = sources.load(project, doc)
     t1 = time.perf_counter()
     template, messages = extract.template(project, doc, files)
     memo_file = extract.memo_path(project, doc)

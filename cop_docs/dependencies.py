@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from . import cache, files, sources
 from . import dates as dates_
 from .config import Document, Language, Project
-
-_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 
 
 def inputs(project: Project, doc: Document, lang: Language) -> list[Path]:
@@ -30,12 +29,11 @@ def inputs(project: Project, doc: Document, lang: Language) -> list[Path]:
     items = [doc, *sources.included_snippets(project, doc)]
     files = {project.config_path}
     for item in items:
-        for source in item.sources:
-            files.add(source)
-            text = source.read_text(encoding="utf-8")
-            for url in _IMAGE.findall(text):
-                if ":" not in url.split("/")[0]:
-                    files.add((source.parent / url).resolve())
+        files.update(item.sources)
+        for source in sources.load(project, item):  # parsed (and cached): the pictures as pandoc reads them
+            for url in source.images:
+                if ":" not in url.split("/")[0] and not url.startswith("/"):
+                    files.add((project.root / posixpath.dirname(source.path) / unquote(url)).resolve())
         if lang.code != project.source_language:
             files.add(project.po_path(item, lang))
     files.update(cache.package_files())

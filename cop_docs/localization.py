@@ -1,7 +1,7 @@
 """Localized documents: master ASTs with the translations put in.
 
 In: the parsed master files of one document and a translation table (msgctxt, msgid) → msgstr holding only
-the translations coverage counts as translated (:func:`cop_docs.pipeline.translations`: a fuzzy,
+the translations coverage counts as translated (:func:`cop_docs.localized.translations`: a fuzzy,
 empty or missing one, or one that reads as another kind of block, is left out, so the source shows instead).
 Out: one pandoc AST for the whole document in the target language.
 

@@ -18,7 +18,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,16 +30,10 @@ from . import templating
 from .config import Document, Language, Project
 from .errors import RenderError
 from .files import relative, write_atomic
+from .pipeline import Progress, quiet
 
 DEFAULT_PAGES = 4
 DEFAULT_WIDTH = 300  #: thumbnail width in pixels, unless a resolution is asked for
-
-Progress = Callable[[str], None]
-
-
-def _quiet(_: str) -> None:
-    pass
-
 
 @dataclass
 class Thumbnail:
@@ -71,7 +65,7 @@ def preview_dir(project: Project) -> Path:
 
 def preview(project: Project, docs: Iterable[Document], langs: Iterable[Language], *, pages: int = DEFAULT_PAGES,
             width: int | None = DEFAULT_WIDTH, dpi: float | None = None, jobs: int | None = None,
-            progress: Progress = _quiet) -> list[Path]:
+            progress: Progress = quiet) -> list[Path]:
     """Render the first ``pages`` pages of each document's PDF in each language (``width`` pixels wide, or at
     ``dpi``), write the contact sheets and return their paths, the overall index last."""
     if pages < 1:
@@ -132,7 +126,7 @@ def _mark_withheld(project: Project, missing: list[Entry]) -> None:
 
 def _fill(project: Project, entry: Entry, folder: Path, pages: int, width: int | None, dpi: float | None) -> None:
     """The entry's title and audience in its language, and its thumbnails if its PDF is there."""
-    from .pipeline import translations
+    from .localized import translations
 
     if entry.language.code != project.source_language:
         table = translations(project, entry.document, entry.language)

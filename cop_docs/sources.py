@@ -51,10 +51,11 @@ class SourceFile:
     """
 
     def __init__(self, path: str, units: list[Unit], doc_text: str | None = None, doc_file: Path | None = None,
-                 includes: list[tuple[str, int]] | None = None):
+                 includes: list[tuple[str, int]] | None = None, images: list[str] | None = None):
         self.path = path  #: relative to the project root, as written in references
         self.units = units
         self.includes = includes or []  #: the snippets it includes (``::: {include=id}``), with their lines
+        self.images = images or []  #: the URL of every picture it shows, as written (inline or by reference)
         self._doc_text = doc_text
         self._doc_file = doc_file
 
@@ -86,9 +87,10 @@ def cached_source(path: Path, *, root: Path, cache_dir: Path | None) -> SourceFi
         blob = json.loads(units_file.read_text(encoding="utf-8"))
         units = [Unit(*u) for u in blob["units"]]
         includes = [(i, n) for i, n in blob["includes"]]
+        images = [str(url) for url in blob["images"]]
     except (OSError, ValueError, TypeError, KeyError):
         return None  # missing or damaged: parsed again
-    return SourceFile(rel, units, doc_file=doc_file, includes=includes) if doc_file.exists() else None
+    return SourceFile(rel, units, doc_file=doc_file, includes=includes, images=images) if doc_file.exists() else None
 
 
 def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> SourceFile:
@@ -106,12 +108,30 @@ def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> So
     check_depth(doc, rel)
     units = make_units(doc, text)
     includes = includes_of(doc, text, rel)
+    images = images_of(doc)
     if cache_dir is not None:
         units_file, doc_file = _cache_files(cache_dir, rel, data)
         _write(doc_file, doc_text)  # the AST first: units without their AST are never taken as a cache hit
-        blob = {"units": [[u.msgid, u.context, u.comment, u.line] for u in units], "includes": includes}
+        blob = {"units": [[u.msgid, u.context, u.comment, u.line] for u in units], "includes": includes,
+                "images": images}
         _write(units_file, json.dumps(blob, ensure_ascii=False))
-    return SourceFile(rel, units, doc_text=doc_text, includes=includes)
+    return SourceFile(rel, units, doc_text=doc_text, includes=includes, images=images)
+
+
+def images_of(doc: Json) -> list[str]:
+    """The URL of every picture the parsed file shows, in order, once each: inline (``![a](x.svg)``) and by
+    reference (``![a][ref]``) alike, as pandoc resolved them."""
+    found: dict[str, None] = {}
+    stack: list[object] = [doc.get("blocks", []), doc.get("meta", {})]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("t") == "Image":
+                found.setdefault(node["c"][2][0])
+            stack.extend(reversed([v for v in node.values() if isinstance(v, dict | list)]))
+        elif isinstance(node, list):
+            stack.extend(reversed([v for v in node if isinstance(v, dict | list)]))
+    return list(found)
 
 
 def includes_of(doc: Json, text: str, path: str = "<source>") -> list[tuple[str, int]]:

@@ -211,3 +211,18 @@ def test_pdfs_are_tagged_with_bookmarks_for_headings(built: Path, lang: str, hea
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]  # the title bar shows the title, not the file name
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert heading in titles
+
+
+def test_a_picture_named_by_reference_is_an_input_of_its_outputs(basic: Path) -> None:
+    from cop_docs import dependencies
+
+    source = basic / "sources/sample.md"
+    text = source.read_text(encoding="utf-8").replace("![A green shield](images/shield.svg)",
+                                                      "![A green shield][shield]\n\n[shield]: images/badge.svg")
+    source.write_text(text, encoding="utf-8")
+    (basic / "sources/images/badge.svg").write_bytes((basic / "sources/images/shield.svg").read_bytes())
+    project = config.load(basic / "cop-docs.yaml")
+    doc, lang = project.document("sample"), project.language("fr")
+    inputs = dependencies.inputs(project, doc, lang)
+    assert (basic / "sources/images/badge.svg").resolve() in inputs
+    assert (basic / "sources/images/shield.svg").resolve() not in inputs

@@ -16,8 +16,8 @@ import polib
 import pytest
 from conftest import pdf_text, run_cli
 
-from cop_docs import config, gate, pipeline
-from cop_docs.catalogs import coverage, po
+from cop_docs import config, gate, localized
+from cop_docs.catalogs import coverage, po, sync
 
 FR = "translations/sample/fr.po"
 
@@ -119,7 +119,7 @@ def test_only_the_last_flag_line_counts_everywhere(basic: Path) -> None:
     entry = next(e for e in catalog.entries if e.msgid == "Agree on family rules.")
     assert entry.state == po.TRANSLATED and entry.flags == ("c-format",)
     project = config.load(basic / "cop-docs.yaml")
-    assert pipeline.translations(project, project.document("sample"), project.language("fr"))[
+    assert localized.translations(project, project.document("sample"), project.language("fr"))[
         (None, "Agree on family rules.")] == "Fixez des règles familiales."
     result = run_cli("-C", str(basic), "build", "--lang", "fr", "--format", "pdf")
     assert result.returncode == 0, result.stderr
@@ -290,7 +290,7 @@ def test_a_catalog_resaved_by_another_tool_is_not_rewritten(basic: Path, tool: s
     assert result.returncode == 0, result.stderr
     assert {p: p.read_bytes() for p in catalogs} == before
     assert "updated" not in result.stdout and "created" not in result.stdout
-    assert pipeline.outdated(config.load(basic / "cop-docs.yaml")) == []  # the release's lock check passes
+    assert sync.outdated(config.load(basic / "cop-docs.yaml")) == []  # the release's lock check passes
 
 
 def test_what_we_write_is_what_msgcat_writes(basic: Path) -> None:

@@ -15,7 +15,7 @@ from conftest import copy_root
 from fontTools.ttLib import TTFont
 from PIL import Image
 
-from cop_docs import config, pipeline
+from cop_docs import config, localized, pipeline, sources
 from cop_docs.renderers import Job, cover, fonts
 
 LANGS = ("en", "ar", "zh-Hans")
@@ -153,7 +153,7 @@ def _bare(text: str) -> str:
 def test_cover_shows_title_audience_and_language_name(basic: Path, lang: str, language_name: str) -> None:
     project = config.load(basic / "cop-docs.yaml")
     doc, language = project.documents[0], project.language(lang)
-    job = Job(project, doc, language, pipeline.localized(project, doc, language, pipeline.load_sources(project, doc)))
+    job = Job(project, doc, language, localized.localized(project, doc, language, sources.load(project, doc)))
     text = subprocess.run(["pdftotext", "-", "-"], input=cover.cover_pdf(job), capture_output=True,
                           check=True).stdout.decode("utf-8")
     for expected in (TITLES[lang], AUDIENCES[lang], language_name):

@@ -13,7 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from cop_docs import config, pipeline
+from cop_docs import config, pipeline, sources
 from cop_docs.catalogs import extract, po, pofiles
 from cop_docs.sources import SourceFile, read_source
 
@@ -624,7 +624,7 @@ def test_pot_creation_date_moves_only_when_messages_change(tmp_path: Path, monke
 def test_template_from_project(tmp_path: Path, fixed_time):
     project = _project(tmp_path)
     doc = project.document("guide")
-    pot = extract.template(project, doc, pipeline.load_sources(project, doc))[0]
+    pot = extract.template(project, doc, sources.load(project, doc))[0]
     assert pot.metadata["Project-Id-Version"] == "Test Project 2026 guide"
     title = entry(pot, "Keeping children safe online")
     assert occurrences(title) == [("cop-docs.yaml", "14")]

@@ -11,7 +11,7 @@ import pytest
 from conftest import pdf_text
 from pypdf import PdfReader
 
-from cop_docs import cache, config, dates, pipeline
+from cop_docs import cache, config, dates, localized, pipeline
 
 ROOT = os.environ.get("COP_DOCS_FULL_SET")
 pytestmark = pytest.mark.skipif(not ROOT, reason="set COP_DOCS_FULL_SET to a built project (nox -s verify)")
@@ -31,7 +31,7 @@ def _outputs():
 
 @pytest.mark.parametrize("project, doc, lang", _outputs())
 def test_output(project, doc, lang) -> None:
-    table = pipeline.translations(project, doc, lang)
+    table = localized.translations(project, doc, lang)
     title = table.get((None, doc.title), doc.title)
     pdf = project.build_dir / lang.code / f"{doc.id}.{lang.code}.pdf"
     reader = PdfReader(pdf)

@@ -95,13 +95,13 @@ def test_build_follows_the_gate(basic: Path) -> None:
 
 
 def test_draft_marks_untranslated_passages_in_the_source_language(basic: Path) -> None:
-    from cop_docs import pipeline
+    from cop_docs import localized, sources
     from cop_docs.renderers import Job
     from cop_docs.renderers.pdf import page_html
 
     project = config.load(basic / "cop-docs.yaml")
     doc, fr = project.document("sample"), project.language("fr")
-    ast = pipeline.localized(project, doc, fr, pipeline.load_sources(project, doc), draft=True)
+    ast = localized.localized(project, doc, fr, sources.load(project, doc), draft=True)
     html = page_html(Job(project, doc, fr, ast, draft=True))
     assert '<span class="untranslated" lang="en">Keep the conversation going every week.</span>' in html
     assert '<p class="draft-mark">Draft translation</p>' in html

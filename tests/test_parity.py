@@ -14,7 +14,7 @@ import polib
 import pytest
 from conftest import copy_root, pdf_text, run_cli
 
-from cop_docs import config, pipeline
+from cop_docs import config, localized, sources
 from cop_docs.errors import RenderError
 from cop_docs.renderers import Job, parity, renderer
 from cop_docs.segments import stringify
@@ -59,7 +59,7 @@ def _guide(root: Path, lang: str) -> tuple[config.Project, list, Job]:
     project = config.load(root / "cop-docs.yaml")
     doc, language = project.document("guide"), project.language(lang)
     shown: list = []
-    ast = pipeline.localized(project, doc, language, pipeline.load_sources(project, doc), shown=shown)
+    ast = localized.localized(project, doc, language, sources.load(project, doc), shown=shown)
     return project, shown[0].blocks, Job(project, doc, language, ast)
 
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import run_cli
 from pypdf import PdfReader
 
-from cop_docs import config, pipeline
+from cop_docs import config, localized, sources
 from cop_docs.renderers import Job, cover
 from cop_docs.renderers.pdf import page_html
 from cop_docs.renderers.resources import ConfinedFetcher
@@ -73,7 +73,7 @@ def hostile(basic: Path) -> Path:
 def _html(root: Path) -> str:
     project = config.load(root / "cop-docs.yaml")
     doc, lang = project.document("sample"), project.language("fr")
-    return page_html(Job(project, doc, lang, pipeline.localized(project, doc, lang, pipeline.load_sources(project, doc))))
+    return page_html(Job(project, doc, lang, localized.localized(project, doc, lang, sources.load(project, doc))))
 
 
 def test_translated_html_carries_no_markup_or_foreign_targets(hostile: Path) -> None:
@@ -152,7 +152,7 @@ def test_cover_page_shows_a_hostile_title_as_text(basic: Path) -> None:
     po.save(str(path))
     project = config.load(basic / "cop-docs.yaml")
     doc, lang = project.document("sample"), project.language("fr")
-    job = Job(project, doc, lang, pipeline.localized(project, doc, lang, pipeline.load_sources(project, doc)))
+    job = Job(project, doc, lang, localized.localized(project, doc, lang, sources.load(project, doc)))
     page = cover.cover_html(job)
     assert markup_problems(page[page.index("<body"):], set()) == []
     assert "&lt;script&gt;alert(" in page and "&lt;img src=x onerror=alert(1)&gt;" in page

@@ -26,7 +26,7 @@ __all__ = ["ReleaseError", "assemble", "release"]
 
 
 def release(project: Project, *, langs: list[Language] | None = None, jobs: int | None = None,
-            progress: pipeline.Progress = pipeline._quiet, watcher: pipeline.Watcher | None = None,
+            progress: pipeline.Progress = pipeline.quiet, watcher: pipeline.Watcher | None = None,
             shard_only: bool = False) -> tuple[Path | None, list[pipeline.Outcome]]:
     """Everything from the sources to the release folder (or, with ``shard_only``, to one shard per language
     in ``build/<lang>/``, for a release gathered from several machines). Returns the folder and the outcomes."""

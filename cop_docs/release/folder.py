@@ -33,7 +33,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "release"
 
 
-def assemble(project: Project, shards: list[Path], progress: pipeline.Progress = pipeline._quiet) -> Path:
+def assemble(project: Project, shards: list[Path], progress: pipeline.Progress = pipeline.quiet) -> Path:
     """Gather verified shards into ``build/release/<edition>/``, replacing the last release only when done."""
     entries, withheld, commit = read_shards(project, shards)
     root = project.build_dir / "release"

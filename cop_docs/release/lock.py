@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from .. import cache, checks, files, gate, pipeline
+from ..catalogs import sync
 from ..config import Language, Project
 from .errors import ReleaseError
 
@@ -20,7 +21,7 @@ def preconditions(project: Project, langs: list[Language], progress: pipeline.Pr
     lock = project.cache_dir / "catalogs-checked.json"
     state = catalog_state(project)
     if not lock.exists() or lock.read_text(encoding="utf-8") != state:
-        stale = pipeline.outdated(project, langs)
+        stale = sync.outdated(project, langs)
         if stale:
             more = f" (and {len(stale) - 1} more)" if len(stale) > 1 else ""
             raise ReleaseError(f"out of date with the sources{more}: run `cop-docs update` and commit the catalogs",

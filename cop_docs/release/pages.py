@@ -12,7 +12,7 @@ import hashlib
 
 import yaml
 
-from .. import gate, pipeline, templating
+from .. import gate, localized, templating
 from ..config import Language, Project
 from .shards import Entry
 
@@ -101,6 +101,6 @@ def localized_titles(project: Project, lang: Language) -> dict[str, tuple[str, s
     """Each document's title and audience in the language (the source's where not translated)."""
     out = {}
     for doc in project.documents:
-        table = pipeline.translations(project, doc, lang)
+        table = localized.translations(project, doc, lang)
         out[doc.id] = (table.get((None, doc.title), doc.title), table.get((None, doc.audience), doc.audience))
     return out

@@ -1,0 +1,74 @@
+"""Catalogs kept in step with the masters: templates extracted, PO files merged, and the check that nothing
+would change.
+
+In: the project and a document or snippet (and a language). Out: the POT and PO files on disk, each written only
+when what it says changes (:mod:`.pofiles`), with what became of it; or, from :func:`outdated`, the catalogs that
+:func:`update_template` and :func:`update_catalog` would change, without writing anything (the release's lock
+check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import files, sources
+from ..config import Document, Language, Project, Snippet
+from . import extract, merge, po, pofiles
+
+
+@dataclass
+class Written:
+    """A catalog after a refresh: whether it was written, and what it holds."""
+
+    path: Path
+    changed: bool
+    detail: str = ""
+    state: str = ""  #: created, updated or unchanged (PO files)
+
+
+def update_template(project: Project, item: Document | Snippet) -> Written:
+    """Write the POT of a document or snippet from its masters, if its messages changed."""
+    files.remove_leftovers(project.pot_path(item).parent)
+    template, count = extract.template(project, item, sources.load(project, item))
+    path = project.pot_path(item)
+    changed = pofiles.write_template(path, template, extract.memo_path(project, item))
+    return Written(path, changed, f"{count} messages", "updated" if changed else "unchanged")
+
+
+def update_catalog(project: Project, item: Document | Snippet, lang: Language, pot: po.Catalog) -> Written:
+    """Create or merge the language's PO file with its template (msgmerge's semantics; no translation is lost)."""
+    path = project.po_path(item, lang)
+    old = pofiles.read(path) if path.exists() else None
+    new = merge.merge(pot, old, lang, project)
+    changed = pofiles.save(path, new, old)
+    messages = new.messages
+    translated = sum(1 for e in messages if e.state == po.TRANSLATED)
+    fuzzy = sum(1 for e in messages if e.state == po.FUZZY)
+    detail = f"{translated} translated, {fuzzy} fuzzy, {len(new.entries) - len(messages)} obsolete"
+    return Written(path, changed, detail, "created" if old is None else "updated" if changed else "unchanged")
+
+
+def outdated(project: Project, langs: Iterable[Language] | None = None) -> list[Path]:
+    """The catalogs that an update would change: templates whose messages differ from the masters', PO files
+    that are missing or that a merge with their template would change. Nothing is written; files are compared
+    by what they say, not by how their lines are wrapped."""
+    stale = []
+    langs = [lang for lang in (langs or project.languages) if lang.code != project.source_language]
+    for item in project.catalogs:
+        path = project.pot_path(item)
+        template = extract.template(project, item, sources.load(project, item))[0]
+        if not pofiles.template_is_current(path, template):
+            stale.append(path)
+            continue
+        pot = pofiles.read(path)
+        for lang in langs:
+            po_path = project.po_path(item, lang)
+            if not po_path.exists():
+                stale.append(po_path)
+                continue
+            current = pofiles.read(po_path)
+            if merge.merge(pot, current, lang, project).content() != current.content():
+                stale.append(po_path)
+    return stale

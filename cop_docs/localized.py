@@ -1,0 +1,165 @@
+"""Localized documents: a document of the project in one language, as every renderer takes it.
+
+In: the project, a document, a language and the document's parsed masters (:mod:`.sources`). Out: the pandoc
+AST of the document in that language: each message replaced by its translation where the catalog has one that
+counts as translated (else the source, marked in a draft), the snippets it includes put in place (each with
+its own catalog), the blocks meant for other documents left out, and the metadata the renderers need (title,
+audience, language, direction, date). Optionally, what the document shows: its blocks, and how many messages
+and words it shows in each state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import dates, files, sources
+from .catalogs import coverage, po
+from .catalogs.messages import added_bidi_controls
+from .config import Document, Language, Project, Snippet
+from .errors import RenderError
+from .localization import Key, localize
+from .localization import Shown as ShownBlock
+from .segments import Json
+from .sources import SourceFile
+
+
+def translations(project: Project, item: Document | Snippet, lang: Language) -> dict[Key, str]:
+    """The translations a document (or snippet) shows in a language: those coverage counts as translated."""
+    return _view(project, item, lang).table or {}
+
+
+@dataclass
+class _View:
+    """What a language's catalog gives a document or snippet: the translations it shows (None: the source
+    language), and the state of every other message of its template."""
+
+    table: dict[Key, str] | None
+    states: dict[Key, str] = field(default_factory=dict)
+    #: translations not used because they read as another kind of block: (message, PO file, line, why)
+    rejected: list[tuple[Key, str, int, str]] = field(default_factory=list)
+
+
+def _view(project: Project, item: Document | Snippet, lang: Language) -> _View:
+    if lang.code == project.source_language:
+        return _View(None)
+    found = coverage.catalog_messages(project, item, lang)
+    po_path = files.relative(project.po_path(item, lang), project.root)
+    for m in found:  # what check calls an error for bidi controls is never printed
+        if m.state == po.TRANSLATED and (added := added_bidi_controls(m.msgid, m.msgstr)):
+            raise RenderError(f"the translation holds the bidi control U+{ord(added[0]):04X}, which the source does "
+                              "not have and which would reorder the text; see cop-docs check", po_path, m.msgstr_line)
+    return _View({m.key: m.msgstr for m in found if m.state == po.TRANSLATED},
+                 {m.key: m.state for m in found if m.state != po.TRANSLATED},
+                 [(m.key, po_path, m.msgstr_line, m.reason) for m in found if m.msgstr_line is not None and m.msgstr
+                  and m.reason and m.state == po.UNTRANSLATED])
+
+
+@dataclass
+class Shown:
+    """What an output shows: its translatable blocks, and how many messages (and words) it shows in each state."""
+
+    blocks: list[ShownBlock]
+    messages: coverage.Counts  #: translated; fuzzy and untranslated: shown in the source language
+    words: coverage.Counts
+    rejected: list[tuple[str, int, str]]  #: (PO file, line, why) of translations not used: another kind of block
+
+    @property
+    def fallbacks(self) -> int:
+        return self.messages.fuzzy + self.messages.untranslated
+
+
+def localized(project: Project, doc: Document, lang: Language, files: list[SourceFile], *,
+              draft: bool = False, shown: list[Shown] | None = None, epoch: int | None = None) -> Json:
+    """The document in one language, with the metadata every renderer needs (a draft marks what is untranslated),
+    dated ``epoch`` (default: the project's date). ``shown`` receives what the document shows (:class:`Shown`)."""
+    view = _view(project, doc, lang)
+    record: list[ShownBlock] = []
+    rejected = list(view.rejected)
+    ast = _localize(project, lang, files, view, draft, record)
+    _expand_includes(project, lang, ast["blocks"], draft, record, rejected)
+    ast["blocks"] = _for_document(ast["blocks"], doc)
+    table = view.table or {}
+    meta = ast["meta"]
+    if "title" not in meta:
+        meta["title"] = {"t": "MetaString", "c": table.get((None, doc.title), doc.title)}
+    meta["audience"] = {"t": "MetaString", "c": table.get((None, doc.audience), doc.audience)}
+    meta["lang"] = {"t": "MetaString", "c": lang.code}
+    if lang.direction == "rtl":
+        meta["dir"] = {"t": "MetaString", "c": "rtl"}
+    meta.setdefault("toc-title", {"t": "MetaString", "c": "Contents"})
+    meta.setdefault("date", {"t": "MetaString", "c": dates.day(dates.project_epoch(project) if epoch is None else epoch)})
+    if shown is not None:
+        blocks = _reachable(ast, record)
+        states = {b.key: b.state for b in blocks}
+        for key in ((None, doc.title), (None, doc.audience)):  # named on the cover, from the project file
+            states.setdefault(key, "source" if view.table is None else "translated" if key in table
+                              else view.states.get(key, po.UNTRANSLATED))
+        # a source document's messages count as translated: nothing falls back
+        counts = coverage.tally((msgid, po.TRANSLATED if state == "source" else state)
+                                for (_ctx, msgid), state in states.items())
+        shown.append(Shown(blocks, *counts, [(path, line, why) for key, path, line, why in rejected
+                                                      if key in states]))
+    return ast
+
+
+def _reachable(ast: Json, record: list[ShownBlock]) -> list[ShownBlock]:
+    """The recorded blocks that are still in the document (not left out by an ``only`` div, say)."""
+    seen: set[int] = set()
+    stack: list = [ast["blocks"], ast["meta"]]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+    return [b for b in record if id(b.segment.holder) in seen]
+
+
+def _localize(project: Project, lang: Language, files: list[SourceFile], view: _View, draft: bool,
+              record: list[ShownBlock] | None = None) -> Json:
+    return localize(files, view.table, mark_untranslated=project.source_language if draft else None,
+                    localized_urls=project.checks.localized_urls.get(lang.code), cache=project.cache_dir / "messages",
+                    record=record, states=view.states)
+
+
+def _for_document(blocks: list[Json], doc: Document) -> list[Json]:
+    """Keep the blocks meant for this document: a div with ``only="<ids or kinds>"`` stays only in the
+    documents it names (by id or by kind), so one snippet can carry a version for each audience."""
+    kept = []
+    for block in blocks:
+        if block["t"] == "Div":
+            attr, inner = block["c"]
+            only = next((v for k, v in attr[2] if k == "only"), None)
+            if only is not None and not {doc.id, doc.kind} & set(only.split()):
+                continue
+            block = {"t": "Div", "c": [attr, _for_document(inner, doc)]}
+        elif block["t"] == "BlockQuote":
+            block = {"t": "BlockQuote", "c": _for_document(block["c"], doc)}
+        kept.append(block)
+    return kept
+
+
+def _expand_includes(project: Project, lang: Language, blocks: list[Json], draft: bool,
+                     record: list[ShownBlock] | None = None, rejected: list | None = None,
+                     trail: tuple[str, ...] = ()) -> None:
+    """Put each included snippet, localized with its own catalog, where its ``include`` div stands."""
+    for i, block in enumerate(blocks):
+        if block["t"] != "Div":
+            continue
+        snippet_id = sources.include_target(block)
+        if snippet_id is None:
+            _expand_includes(project, lang, block["c"][1], draft, record, rejected, trail)
+            continue
+        snippet = project.snippet(snippet_id)
+        if snippet is None or snippet_id in trail:
+            raise RenderError(f"cannot include snippet '{snippet_id}'", project.config_path)
+        view = _view(project, snippet, lang)
+        if rejected is not None:
+            rejected += view.rejected
+        inner = _localize(project, lang, sources.load(project, snippet), view, draft, record)["blocks"]
+        _expand_includes(project, lang, inner, draft, record, rejected, (*trail, snippet_id))
+        attr = block["c"][0]
+        blocks[i] = {"t": "Div", "c": [[attr[0], [*attr[1], "snippet", f"snippet-{snippet_id}"], []], inner]}
