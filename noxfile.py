@@ -1,10 +1,10 @@
 """The project's front door: `nox -l` lists the sessions.
 
-`build` makes every PDF and EPUB; `verify` builds and checks every output; `tests` runs the test suite; `fuzz`
-runs its fuzz suite with many more examples; `lint` checks the code with ruff; `extract` and `update` refresh the
-POT and PO catalogs after the masters change; `coverage`, `check` and `gate` show how complete and how sound the
-translations are and what may be released; `preview` builds the PDFs and writes contact sheets of their first
-pages into build/preview/; `release` goes from the sources to the published download set in
+`build` makes every PDF and EPUB; `verify` builds and checks every output; `tests` runs the test suite, `fast` its
+fast subset; `fuzz` runs its fuzz suite with many more examples; `lint` checks the code with ruff; `extract` and
+`update` refresh the POT and PO catalogs after the masters change; `coverage`, `check` and `gate` show how complete
+and how sound the translations are and what may be released; `preview` builds the PDFs and writes contact sheets of
+their first pages into build/preview/; `release` goes from the sources to the published download set in
 build/release/<edition>/.
 """
 
@@ -26,6 +26,13 @@ def tests(session: nox.Session) -> None:
     """Run the test suite (fixture documents in every script; EPUBCheck needs Java)."""
     _install(session, "test")
     session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def fast(session: nox.Session) -> None:
+    """Run the fast subset of the tests (under 30 s): everything but rendering and the Java tools."""
+    _install(session, "test")
+    session.run("pytest", "-m", "not render and not java", *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)

@@ -17,7 +17,6 @@ import json
 import shutil
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,8 @@ Stamp = list[int] | None  #: a file's [size, mtime_ns], or None when it does not
 
 @functools.cache
 def tool_versions() -> dict[str, str]:
+    from importlib import metadata  # here: it loads slowly, and only a cache or a stamp asks
+
     versions = {"cop-docs": __version__, "python": sys.version.split()[0]}
     for name in TOOLS:
         try:

@@ -106,18 +106,18 @@ def catalogs(draw) -> tuple[bytes, int]:
     return text.encode(charset.lower()), len(found)
 
 
-def _msgfmt_counts(path: Path) -> tuple[int, int, int]:
-    result = subprocess.run(["msgfmt", "--statistics", "-o", os.devnull, str(path)], capture_output=True, text=True,
+def _msgfmt(path: Path) -> tuple[tuple[int, int, int], dict]:
+    """GNU msgfmt's statistics of a catalog, and the translations of the .mo file it compiles (one run)."""
+    mo = path.with_suffix(".mo")
+    result = subprocess.run(["msgfmt", "--statistics", "-o", str(mo), str(path)], capture_output=True, text=True,
                             env={**os.environ, "LC_ALL": "C"})
     m = _STATISTICS.search(result.stderr)
-    assert m, result.stderr
-    return int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
+    assert m and result.returncode == 0, result.stderr
+    return (int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)), _compiled(mo)
 
 
-def _compiled(path: Path) -> dict:
-    """The translations of the .mo file GNU msgfmt compiles, as Python's gettext reads them (header left out)."""
-    mo = path.with_suffix(".mo")
-    subprocess.run(["msgfmt", "-o", str(mo), str(path)], check=True, capture_output=True)
+def _compiled(mo: Path) -> dict:
+    """The translations of a .mo file, as Python's gettext reads them (header left out)."""
     with open(mo, "rb") as fh:
         table = dict(gettext.GNUTranslations(fh)._catalog)  # noqa: SLF001 - the module's own table, as it reads it
     table.pop("", None)
@@ -149,10 +149,10 @@ def test_every_command_reads_a_catalog_as_gnu_gettext_does(generated: tuple[byte
         path = Path(tmp) / "fr.po"
         path.write_bytes(data)
         catalog = po.read(path)
+        counts, compiled = _msgfmt(path)
         # coverage of the file alone is msgfmt's
-        assert coverage.count_catalog(path).messages.as_tuple() == _msgfmt_counts(path)
+        assert coverage.count_catalog(path).messages.as_tuple() == counts
         # the translations used are those the compiled catalog holds, entry by entry
-        compiled = _compiled(path)
         assert _ours(catalog) == compiled
         singular = {k: v for k, v in compiled.items() if isinstance(k, str)}
         # the build (po2md's table; no translation here reads as another kind of block)
