@@ -8,6 +8,8 @@ their first pages into build/preview/; `release` goes from the sources to the pu
 build/release/<edition>/.
 """
 
+import tomllib
+
 import nox
 
 nox.options.sessions = ["tests", "lint"]
@@ -16,9 +18,19 @@ nox.options.reuse_existing_virtualenvs = True
 PYTHON = "3.11"
 
 
+#: Every version pinned: the sessions install what CI installs.
+CONSTRAINTS = ("-c", "constraints.txt")
+
+
 def _install(session: nox.Session, *extras: str) -> None:
     target = f".[{','.join(extras)}]" if extras else "."
-    session.install("-e", target)
+    session.install(*CONSTRAINTS, "-e", target)
+
+
+def _extra(name: str) -> list[str]:
+    """The requirements of one of the project's optional extras, as pyproject.toml declares them."""
+    with open("pyproject.toml", "rb") as fh:
+        return tomllib.load(fh)["project"]["optional-dependencies"][name]
 
 
 @nox.session(python=PYTHON)
@@ -47,7 +59,7 @@ def fuzz(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """Check the code with ruff."""
-    session.install("ruff>=0.6")
+    session.install(*CONSTRAINTS, *_extra("lint"))
     session.run("ruff", "check", "cop_docs", "tests", "benchmarks", "noxfile.py")
 
 

@@ -48,5 +48,5 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/nox ]; then
   "$PYTHON" -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q "nox>=2024.4"
+  .venv/bin/python -m pip install -q -c constraints.txt "nox>=2024.4"
 fi
