@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import dates, files, sources
+from . import dates, files, locale, sources
 from .catalogs import coverage, po
 from .catalogs.messages import added_bidi_controls
 from .config import Document, Language, Project, Snippet
@@ -86,7 +86,7 @@ def localized(project: Project, doc: Document, lang: Language, files: list[Sourc
     meta["lang"] = {"t": "MetaString", "c": lang.code}
     if lang.direction == "rtl":
         meta["dir"] = {"t": "MetaString", "c": "rtl"}
-    meta.setdefault("toc-title", {"t": "MetaString", "c": "Contents"})
+    meta.setdefault("toc-title", {"t": "MetaString", "c": locale.gettext(lang.code, "Contents")})
     meta.setdefault("date", {"t": "MetaString", "c": dates.day(dates.project_epoch(project) if epoch is None else epoch)})
     if shown is not None:
         blocks = _reachable(ast, record)

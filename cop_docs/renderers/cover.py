@@ -52,7 +52,8 @@ def cover_html(job: Job) -> str:
     return templating.render(
         "cover.html", lang=job.language.code, dir=job.language.direction, title=job.title,
         audience=_meta_text(job, "audience"), language=job.language.name, edition=job.project.edition,
-        picture=image[0] if image else "", draft=theme.DRAFT_MARK if job.draft else "")
+        picture=image[0] if image else "", draft=theme.draft_mark(job.language)[0] if job.draft else "",
+        draft_lang=theme.draft_mark(job.language)[1])
 
 
 def cover_css(job: Job) -> str:

@@ -17,9 +17,10 @@ import tempfile
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
+from html import escape
 from pathlib import Path
 
-from .. import pandoc
+from .. import locale, pandoc
 from ..errors import RenderError
 from ..files import relative
 from ..segments import Json, stringify
@@ -33,17 +34,8 @@ _COVER_PAGE, _TITLE_PAGE = "text/cover.xhtml", "text/title_page.xhtml"
 _COVER_PART, _COVER_IMAGE, _TITLE_PAGE_PART = f"EPUB/{_COVER_PAGE}", "EPUB/media/cover.png", f"EPUB/{_TITLE_PAGE}"
 _XHTML, _SVG, _XLINK = "http://www.w3.org/1999/xhtml", "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
 
-#: Names of the landmarks (cover, title page, start of the text) by language; the table of contents is named by
-#: the document's own ``toc-title``. A language missing here gets English names, marked as English.
-LANDMARKS = {
-    "en": ("Cover", "Title page", "Start of content"),
-    "fr": ("Couverture", "Page de titre", "Début du contenu"),
-    "es": ("Cubierta", "Portada", "Comienzo del contenido"),
-    "ru": ("Обложка", "Титульный лист", "Начало основного текста"),
-    "ar": ("الغلاف", "صفحة العنوان", "بداية المحتوى"),
-    "zh-Hans": ("封面", "书名页", "正文开始"),
-    "zh-Hant": ("封面", "書名頁", "正文開始"),
-}
+#: The landmarks besides the table of contents (named by the document's own ``toc-title``), in the tool's words.
+LANDMARKS = ("Cover", "Title page", "Start of content")
 
 #: What reading systems draw themselves with the text's font: list markers and numbers.
 _MARKERS = "•◦▪0123456789."
@@ -59,12 +51,9 @@ def identifier(job: Job) -> str:
 
 def landmark_names(job: Job) -> tuple[str, tuple[str, str, str]]:
     """The language tag the landmark names are in, and the names (cover, title page, start of the text)."""
-    lang = job.language
-    primary = lang.locale.language
-    for tag in (lang.code, f"{primary}-{lang.script}", primary):
-        if tag in LANDMARKS:
-            return lang.code, LANDMARKS[tag]
-    return "en", LANDMARKS["en"]
+    code = job.language.code
+    names = tuple(locale.gettext(code, name, "e-book landmark") for name in LANDMARKS)
+    return locale.language_of(code), names  # type: ignore[return-value]
 
 
 class EpubRenderer(Renderer):
@@ -78,7 +67,10 @@ class EpubRenderer(Renderer):
         args = ["--toc", "--toc-depth=2", "--split-level=1", f"--template={theme.EPUB_TEMPLATE}",
                 f"--variable=edition:{job.project.edition}"]
         if job.draft:
-            args.append(f"--variable=draft-mark:{theme.DRAFT_MARK}")
+            mark, mark_lang = theme.draft_mark(job.language)
+            args.append(f"--variable=draft-mark:{escape(mark)}")
+            if mark_lang != job.language.code:
+                args.append(f"--variable=draft-mark-lang:{mark_lang}")
         if job.language.direction == "rtl":
             # Metadata reaches the title page only; a variable reaches every content document.
             args.append("--variable=dir:rtl")
@@ -117,10 +109,16 @@ def _with_metadata(job: Job) -> Json:
 
 
 def _summary(job: Job) -> str:
-    fonts = " The fonts for its script are embedded." if epub_fonts.needs_fonts(job.language) else ""
-    return (f"This publication meets {CONFORMANCE}. It has a table of contents, structured headings and landmarks,"
-            " and a logical reading order; text can be resized and restyled by the reading system. Every image, the"
-            f" cover included, has a text alternative.{fonts} It has no flashing, sound or motion hazards.")
+    """The accessibility summary, in the book's language (the tool's words, see :mod:`cop_docs.locale`)."""
+    code, context = job.language.code, "accessibility summary"
+    sentences = [locale.gettext(code, "This publication meets {conformance}. It has a table of contents, structured "
+                                "headings and landmarks, and a logical reading order; text can be resized and "
+                                "restyled by the reading system. Every image, the cover included, has a text "
+                                "alternative.", context, conformance=CONFORMANCE)]
+    if epub_fonts.needs_fonts(job.language):
+        sentences.append(locale.gettext(code, "The fonts for its script are embedded.", context))
+    sentences.append(locale.gettext(code, "It has no flashing, sound or motion hazards.", context))
+    return ("" if job.language.script in theme.UNSPACED_SCRIPTS else " ").join(sentences)
 
 
 def _heading_css(job: Job) -> str:

@@ -35,8 +35,11 @@ def page_html(job: Job) -> str:
     picture = cover.first_image(doc)
     if picture:  # pandoc inserts variables as they are: the alt text is a translation, so it is escaped here
         variables["cover-image"], variables["cover-alt"] = (html.escape(value, quote=True) for value in picture)
-    if job.draft:
-        variables["draft-mark"] = theme.DRAFT_MARK
+    if job.draft:  # the tool's own words: the template escapes nothing, and they hold no markup
+        mark, mark_lang = theme.draft_mark(job.language)
+        variables["draft-mark"] = html.escape(mark)
+        if mark_lang != job.language.code:
+            variables["draft-mark-lang"] = mark_lang
     return _numbered_from_start(pandoc.write_html(doc, template=theme.PAGE_TEMPLATE, variables=variables))
 
 

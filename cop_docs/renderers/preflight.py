@@ -64,7 +64,7 @@ def _check_glyphs(job: Job) -> None:
     """Fail if a character of the document has no glyph in the language's fonts."""
     from . import fonts, theme  # here, not at the top: the engines load slowly
 
-    chars = set(job.title) | set(job.language.name) | set(job.project.edition) | set(theme.GENERATED_CHARACTERS)
+    chars = set(job.title) | set(job.language.name) | set(job.project.edition) | set(theme.generated_characters(job.language))
     _characters(job.doc, chars)
     fonts.coverage(job.language.heading_fonts)  # a heading font that is not installed is an error, as a text font
     missing = fonts.missing_glyphs(chars, job.language.fonts)

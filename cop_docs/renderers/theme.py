@@ -8,10 +8,14 @@ language (``rtl.css``), after the language's font stacks and before the draft ru
 
 from __future__ import annotations
 
+from .. import locale
 from ..config import Language
 from ..templating import THEMES
 
 PRINT = THEMES / "print"
+
+#: ISO 15924 scripts written without spaces between words or sentences.
+UNSPACED_SCRIPTS = frozenset({"Hans", "Hant", "Jpan", "Kore", "Thai"})
 
 #: ISO 15924 script → its print stylesheet; every other script uses ``alphabetic.css`` (hyphenated).
 SCRIPT_STYLESHEETS = {
@@ -47,8 +51,23 @@ def language_css(lang: Language) -> str:
     return "\n".join(rules) + "\n"
 
 
-#: The mark a draft translation carries on its cover and every page.
-DRAFT_MARK = "Draft translation"
+def draft_mark(lang: Language) -> tuple[str, str]:
+    """The mark a draft translation carries on its cover and every page, in the language's words (see
+    :mod:`cop_docs.locale`), and the language it is in."""
+    return locale.gettext(lang.code, "Draft translation"), locale.language_of(lang.code)
+
+
+def draft_pages_css(lang: Language) -> str:
+    """The draft mark on the inner edge of every printed page, opposite the running header."""
+    mark = css_string(draft_mark(lang)[0].upper())
+    box = f"content: {mark}; width: 28%; color: #b00020; font-size: 8pt; font-weight: bold; " \
+          "vertical-align: bottom; padding-bottom: 3mm;"
+    return f"@page :right {{ @top-left {{ {box} }} }}\n@page :left {{ @top-right {{ {box} }} }}\n"
+
+
+def css_string(text: str) -> str:
+    """Text as a CSS string: quotes, backslashes and line ends escaped, so that no translation ends the rule."""
+    return '"' + "".join(f"\\{ord(ch):x} " if ch in '"\\\n\r\f' or ord(ch) < 0x20 else ch for ch in text) + '"'
 
 
 def print_stylesheets(lang: Language, kind: str, draft: bool = False) -> list[str]:
@@ -57,13 +76,13 @@ def print_stylesheets(lang: Language, kind: str, draft: bool = False) -> list[st
     if lang.direction == "rtl":
         names.append("rtl.css")
     if draft:
-        names += ["../draft.css", "draft-pages.css"]
+        names.append("../draft.css")
     return names
 
 
 def print_css(lang: Language, kind: str, draft: bool = False) -> str:
     sheets = [(PRINT / name).read_text(encoding="utf-8") for name in print_stylesheets(lang, kind, draft)]
-    return fonts_css(lang) + "\n".join(sheets)
+    return fonts_css(lang) + "\n".join(sheets) + (draft_pages_css(lang) if draft else "")
 
 
 def epub_css(lang: Language, draft: bool = False) -> str:
@@ -74,6 +93,12 @@ def epub_css(lang: Language, draft: bool = False) -> str:
 PAGE_TEMPLATE = THEMES / "page.html"
 EPUB_TEMPLATE = THEMES / "epub.xhtml"
 
-#: Characters the theme itself puts on the page (list markers, leaders, page and note numbers, option letters):
-#: the glyph preflight checks them along with the document's text.
-GENERATED_CHARACTERS = "•–.·0123456789abcdefghij" + DRAFT_MARK.upper()
+#: Characters the theme itself puts on the page (list markers, leaders, page and note numbers, option letters).
+GENERATED_CHARACTERS = "•–.·0123456789abcdefghij"
+
+
+def generated_characters(lang: Language) -> str:
+    """What the theme and the tool's own words put on a page in the language: the glyph preflight checks them
+    along with the document's text."""
+    mark = draft_mark(lang)[0]
+    return GENERATED_CHARACTERS + mark + mark.upper()
