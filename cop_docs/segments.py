@@ -176,22 +176,22 @@ def notes_in(inlines: list) -> Iterator[Json]:
             yield from notes_in(node["c"][1])
 
 
-def words_of(inlines: list) -> Iterator[str]:
-    """The words of the prose in inlines (not code, not URLs shown as link text, not footnotes)."""
+def prose_of(inlines: list) -> Iterator[str]:
+    """The text of the prose in inlines (not code, not URLs shown as link text, not footnotes)."""
     for node in inlines:
         t = node["t"]
         if t == "Str":
             yield node["c"]
         elif t in ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"):
-            yield from words_of(node["c"])
+            yield from prose_of(node["c"])
         elif t == "Span":
-            yield from words_of(node["c"][1])
+            yield from prose_of(node["c"][1])
         elif t == "Quoted":
-            yield from words_of(node["c"][1])
+            yield from prose_of(node["c"][1])
         elif t in ("Link", "Image"):
             shown = node["c"][1]
             if stringify(shown) != node["c"][2][0]:
-                yield from words_of(shown)
+                yield from prose_of(shown)
 
 
 #: How deep elements may nest (lists in lists, quotes in quotes, emphasis in emphasis) before input is refused.
@@ -233,7 +233,7 @@ def stringify(inlines: list) -> str:
 
 
 def _has_words(inlines: list) -> bool:
-    return any(_has_words_text(w) for w in words_of(inlines))
+    return any(_has_words_text(w) for w in prose_of(inlines))
 
 
 def _has_words_text(text: str) -> bool:

@@ -26,11 +26,11 @@ from . import files, pandoc
 from .cache import version as cache_version
 from .config import Document, Project, Snippet
 from .errors import SourceError
-from .segments import MAX_DEPTH, Json, Segment, depth, segments, words_of
+from .segments import MAX_DEPTH, Json, Segment, depth, prose_of, segments
+from .words import WORD
 
 _RULE = re.compile(r"^-{3,}$", re.MULTILINE)
 _NOTE_REF = re.compile(r"(?<!\\)\[\^(\d+)\]")
-_WORD = re.compile(r"\w+")
 _BLANK_LINE = re.compile(r"\n[ \t>]*\n")
 
 
@@ -452,8 +452,8 @@ class _LineFinder:
 
     def find(self, seg: Segment) -> int:
         value = seg.get()
-        tokens = [value] if isinstance(value, str) else list(words_of(value))
-        words = [w.lower() for token in tokens for w in _WORD.findall(token)]
+        tokens = [value] if isinstance(value, str) else list(prose_of(value))
+        words = [w.lower() for token in tokens for w in WORD.findall(token)]
         if seg.comment == "image alt text" and self.previous and words == self.previous[0]:
             return self.previous[1]  # a figure's caption is its image's alt text: one place in the source
         note = seg.comment == "footnote"

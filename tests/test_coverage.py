@@ -26,8 +26,9 @@ import pytest
 from cop_docs import config, reports
 from cop_docs.cache import version as cache_version
 from cop_docs.catalogs import coverage
-from cop_docs.catalogs.coverage import CatalogCoverage, Counts, CoverageCache, Report, count_words
+from cop_docs.catalogs.coverage import CatalogCoverage, Counts, CoverageCache, Report
 from cop_docs.errors import CatalogError
+from cop_docs.words import count_markdown as count_words
 
 ROOT = Path(__file__).parent / "roots" / "coverage"
 CATALOGS = ROOT / "catalogs"

@@ -22,7 +22,7 @@ PO file, one holding only obsolete entries, or one cut short, is as incomplete a
 out, a fuzzy entry with an empty msgstr untranslated, any non-empty msgstr translated (even white space).
 
 Both read files with the one reader of :mod:`cop_docs.catalogs.po`. Source words are the words of each
-message's msgid (see :func:`count_words`), counted in the message's state. Counts are kept in a
+message's msgid (see :func:`cop_docs.words.count_markdown`), counted in the message's state. Counts are kept in a
 :class:`CoverageCache` keyed by each file's path, size and modification time, so that a repeated run reads
 nothing; free-standing files are read in parallel processes when there is much to read.
 """
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -49,27 +48,6 @@ if TYPE_CHECKING:
 
 UNKNOWN_LANGUAGE = "und"  #: the BCP-47 "undetermined" tag, for catalogs that name no language
 CACHE_NAME = "coverage.json"
-
-
-class _lazy:  # lower case: it stands for re.compile
-    """A regular expression compiled on first use, so that a run answered from the cache compiles none.
-
-    :func:`_compile_all` replaces every one by its compiled pattern before a catalog is read (the fast path);
-    until then each works through ``__getattr__``.
-    """
-
-    def __init__(self, source: str | bytes, flags: int = 0):
-        self.args = (source, flags)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(re.compile(*self.args), name)
-
-
-def _compile_all() -> None:
-    names = globals()
-    for name, value in list(names.items()):
-        if isinstance(value, _lazy):
-            names[name] = re.compile(*value.args)
 
 
 # --- counts ------------------------------------------------------------------------------------------------
@@ -153,68 +131,6 @@ class Report:
         return messages, words
 
 
-# --- words -------------------------------------------------------------------------------------------------
-
-#: Han, Hiragana and Katakana characters: one word each (with the iteration and prolonged-sound marks).
-_CJK = _lazy("[\u3005\u3007\u3021-\u3029\u3038-\u303b\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff"
-             "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]")
-#: Combining marks and joiners that belong inside words (Python's \w has letters and digits but no marks):
-#: Latin, Cyrillic, Hebrew, Arabic, Syriac, Thaana, Indic scripts, Thai, Lao, ZWNJ/ZWJ.
-_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u064b-\u065f"
-          "\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed\u0711\u0730-\u074a\u07a6-\u07b0\u0816-\u082d"
-          "\u08d3-\u08ff\u0900-\u0963\u0966-\u0dff\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd"
-          "\u1ab0-\u1aff\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f")
-_W = rf"[\w{_MARKS}]"
-#: A word: letters, digits and marks, joined by apostrophes or hyphens (don't, well-known), and digits
-#: joined by '.' or ',' (3.14, 1,000). It starts with a letter or digit, never with a mark or joiner.
-_WORD = _lazy(rf"\w{_W}*(?:(?:['\u2019\u2010-]|(?<=\d)[.,](?=\d)){_W}+)*")
-#: Markdown and HTML that are not words. None of these patterns crosses a NUL, so texts joined with NULs
-#: count as the sum of their parts.
-_AUTOLINK = _lazy(r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s\x00]*|[^<>\s@\x00]+@[^<>\s\x00]+)>")
-_TAG = _lazy(r"<!--[^\x00]*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\x00]*)?/?>")
-_FOOTNOTE = _lazy(r"\[\^[^\]\s\x00]+\]")
-_LINK = _lazy(r"\[((?:[^\[\]\x00]|\[[^\[\]\x00]*\])*)\]"  # [text] or ![alt], then
-              r"(?:\((?:[^()\x00]|\([^()\x00]*\))*\)"  # (url "title"),
-              r"|\[[^\[\]\x00]*\]"  # or [ref] / [],
-              r"|\{[^{}\x00]*\})")  # or a span's {attributes}
-_ATTRIBUTES = _lazy(r"(?<=`)\{[^{}\x00]*\}|\{[#.=][^{}\x00]*\}|\{-\}")
-_URL = _lazy(r"(?:\b[A-Za-z][A-Za-z0-9+.-]{1,31}://|\bwww\.|\bmailto:)[^\s<>\x00]*")
-_ENTITY = _lazy(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]{1,31});")
-
-
-def count_words(text: str) -> int:
-    """The words of a message's Markdown text, as a translator sees them.
-
-    Markdown syntax is not counted (``**``, ``*``, ``_``, backticks; a link counts its text, an image its alt
-    text, a span its text, never the URL, title or attributes); footnote references (``[^1]``), autolinks,
-    bare URLs, HTML tags and entities count nothing. Each Han, Hiragana or Katakana character is a word;
-    in other scripts a word is a run of letters, digits and combining marks, which apostrophes and hyphens
-    may join (``don't``, ``well-known``), as '.' and ',' join digits (``3.14``).
-    """
-    if isinstance(_WORD, _lazy):
-        _compile_all()
-    if "[" in text:
-        if "[^" in text:
-            text = _FOOTNOTE.sub(" ", text)
-        text = _LINK.sub(r" \1 ", text)
-    if "<" in text:
-        text = _TAG.sub(" ", _AUTOLINK.sub(" ", text))
-    if "{" in text:
-        text = _ATTRIBUTES.sub(" ", text)
-    if "://" in text or "www." in text or "mailto:" in text:
-        text = _URL.sub(" ", text)
-    if "&" in text:
-        import html
-
-        text = _ENTITY.sub(lambda m: " " if m.group() == "&nbsp;" else html.unescape(m.group()), text)
-    if "_" in text:
-        text = text.replace("_", " ")
-    cjk = 0
-    if not text.isascii():
-        text, cjk = _CJK.subn(" ", text)
-    return cjk + _WORD.subn("", text)[1]  # counting by substitution builds no list of words
-
-
 # --- one PO file, as msgfmt counts it -------------------------------------------------------------------------
 
 
@@ -239,9 +155,11 @@ def count_catalog(path: str | os.PathLike[str]) -> CatalogCounts:
     for entry in catalog.entries:
         if not entry.obsolete:
             ids[slot[entry.state]].append(entry.msgid)
-    words = [count_words("\0".join(found)) if found else 0 for found in ids]
+    from .. import words  # here: the patterns load only when something is counted, not from the cache
+
+    counted = [words.count_markdown("\0".join(found)) if found else 0 for found in ids]
     language = catalog.metadata.get("Language") or None
-    return CatalogCounts(Counts(*map(len, ids)), Counts(*words), language)
+    return CatalogCounts(Counts(*map(len, ids)), Counts(*counted), language)
 
 
 # --- a project's catalogs, against their templates ------------------------------------------------------------
@@ -316,9 +234,10 @@ def tally(states: Iterable[tuple[str, str]]) -> tuple[Counts, Counts]:
     ids: dict[str, list[str]] = {"translated": [], "fuzzy": [], "untranslated": []}
     for msgid, state in states:
         ids[state].append(msgid)
+    from .. import words
+
     messages = Counts(len(ids["translated"]), len(ids["fuzzy"]), len(ids["untranslated"]))
-    words = Counts(*(count_words("\0".join(v)) if v else 0 for v in ids.values()))
-    return messages, words
+    return messages, Counts(*(words.count_markdown("\0".join(v)) if v else 0 for v in ids.values()))
 
 
 def catalog_messages(project: Project, item: Document | Snippet, lang: Language) -> list[Message]:

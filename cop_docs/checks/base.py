@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -218,20 +217,6 @@ def visible(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-def words(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of the words of a text: runs of letters and combining marks (digits and apostrophes separate)."""
-    start = None
-    for i, ch in enumerate(text):
-        if unicodedata.category(ch)[0] in "LM":
-            if start is None:
-                start = i
-        elif start is not None:
-            yield start, i
-            start = None
-    if start is not None:
-        yield start, len(text)
 
 
 def plural_s(n: int, word: str, plural: str | None = None) -> str:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .base import Check, Context, Finding, Message, base_language, has_letters, words
+from ..words import letter_runs
+from .base import Check, Context, Finding, Message, base_language, has_letters
 
 CHECKS = {
     "identical": Check("identical", "warning", "the translation is not a copy of the source"),
@@ -55,7 +56,7 @@ def _names_only(text: str, keep: set[str], allowed: set[str]) -> bool:
         rest = rest.replace(term, " ")
     for word in sorted(allowed, key=len, reverse=True):
         rest = _remove_casefold(rest, word)
-    return all(_name_like(rest[a:b]) for a, b in words(rest))
+    return all(_name_like(rest[a:b]) for a, b in letter_runs(rest))
 
 
 def _remove_casefold(text: str, word: str) -> str:

@@ -54,7 +54,8 @@ import yaml
 from babel import Locale, UnknownLocaleError
 
 from ..errors import ConfigError
-from .base import Check, Context, Finding, Message, is_arabic_letter, is_cjk, words
+from ..words import letter_runs
+from .base import Check, Context, Finding, Message, is_arabic_letter, is_cjk
 
 CHECKS = {
     "terminology": Check("terminology", "warning", "glossary terms use the approved translation; do-not-translate "
@@ -302,8 +303,8 @@ def contains(term: str, text: str, slavic: bool = False) -> bool:
     term, text = fold(term), fold(text)
     if any(is_cjk(ch) for ch in term):
         return "".join(term.split()) in "".join(text.split())
-    want = [term[a:b] for a, b in words(term)]
-    have = [text[a:b] for a, b in words(text)]
+    want = [term[a:b] for a, b in letter_runs(term)]
+    have = [text[a:b] for a, b in letter_runs(text)]
     if not want:
         return term in text
     for start, word in enumerate(have):
