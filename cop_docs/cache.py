@@ -111,11 +111,13 @@ class FileHashes:
         current = stamp(file)
         if current is None:
             return "missing"
+        if file.is_dir():  # a folder's stamp does not change with its files' contents
+            return files.sha256_tree(file)
         key = str(file)
         seen = self.known.get(key)
         if seen and seen[:2] == current:
             return seen[2]
-        digest = files.sha256_file(file)
+        digest = files.sha256_tree(file)
         if settled([current], now):
             self.known[key] = [*current, digest]
             self.changed = True

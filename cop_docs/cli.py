@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import CopDocsError
+from .formats import FORMATS
 
 EXIT_USER_ERROR = 2
 
@@ -88,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--lang", action="append", metavar="L", help="only this language (repeatable)")
         p.add_argument("--doc", action="append", metavar="D", help="only this document (repeatable)")
         if formats:
-            p.add_argument("--format", action="append", choices=("pdf", "epub"), help="only this format (repeatable)")
+            p.add_argument("--format", action="append", choices=tuple(FORMATS), help="only this format (repeatable)")
 
     p = sub.add_parser("extract", parents=[common], help="write each document's POT template from its sources",
                        description="Extract translatable text from the master sources into "

@@ -17,9 +17,9 @@ from babel.core import get_global
 from babel.messages.plurals import get_plural
 
 from .errors import ConfigError
+from .formats import FORMATS
 
 CONFIG_NAME = "cop-docs.yaml"
-FORMATS = ("pdf", "epub")
 KINDS = ("story-book", "workbook", "campaign-kit", "guide")
 POLICIES = ("ship", "draft", "withhold")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -59,6 +60,32 @@ def write_with(path: Path, write: Callable[[Path], None], *, suffix: str = ".par
         raise
 
 
+def write_folder(path: Path, write: Callable[[Path], None]) -> None:
+    """Have ``write`` make a folder at a temporary path beside ``path``, then put it in place of the old one,
+    which stays whole until the new one is complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o755)
+        swap_in(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Put a complete folder in place of another: two renames, so the target is never half-written."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.partial-old")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+    os.replace(staging, target)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def remove_leftovers(folder: Path, suffix: str = ".tmp") -> int:
     """Remove what interrupted writes left in a folder (``.<name>.<random><suffix>``), once they are old enough
     not to be another run's work in progress. Returns how many were removed."""
@@ -66,9 +93,13 @@ def remove_leftovers(folder: Path, suffix: str = ".tmp") -> int:
     cutoff = time.time() - LEFTOVER_SECONDS
     for path in folder.glob(f".*{suffix}") if folder.is_dir() else ():
         try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
+            if path.stat().st_mtime >= cutoff:
+                continue
+            if path.is_dir():  # a folder output that was being written
+                shutil.rmtree(path)
+            else:
                 path.unlink()
-                removed += 1
+            removed += 1
         except OSError:
             continue
     return removed
@@ -93,6 +124,16 @@ def sha256_file(path: Path) -> str:
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
+    return h.hexdigest()
+
+
+def sha256_tree(path: Path) -> str:
+    """The SHA-256 of a file, or of a folder: of its files' relative paths and contents, in sorted order."""
+    if not path.is_dir():
+        return sha256_file(path)
+    h = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        h.update(f"{file.relative_to(path).as_posix()}\0{sha256_file(file)}\n".encode())
     return h.hexdigest()
 
 

@@ -31,6 +31,7 @@ from .config import Document, Language, Project
 from .errors import RenderError
 from .files import relative, write_atomic
 from .pipeline import Progress, quiet
+from .renderers import output_path
 
 DEFAULT_PAGES = 4
 DEFAULT_WIDTH = 300  #: thumbnail width in pixels, unless a resolution is asked for
@@ -107,7 +108,7 @@ def preview(project: Project, docs: Iterable[Document], langs: Iterable[Language
 
 
 def _entry(project: Project, doc: Document, lang: Language) -> Entry:
-    pdf = project.build_dir / lang.code / f"{doc.id}.{lang.code}.pdf"
+    pdf = output_path(project, doc, lang, "pdf")
     return Entry(doc, lang, pdf, doc.title, doc.audience, "ok" if pdf.is_file() else "missing")
 
 

@@ -69,7 +69,7 @@ def assemble(project: Project, shards: list[Path], progress: pipeline.Progress =
         for path in staging.rglob("*"):
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
         os.chmod(staging, 0o755)
-        _swap(staging, target)
+        files.swap_in(staging, target)
     except OSError as exc:  # a full disk, a folder that cannot be written
         shutil.rmtree(staging, ignore_errors=True)
         raise ReleaseError(f"cannot write the release ({exc.strerror or exc}); the last good release is unchanged",
@@ -90,18 +90,6 @@ def _release_key(project: Project, shards: list[Path]) -> str:
         h.update((shard / SHARD_FILE).read_bytes())
     h.update(pages.fingerprint())
     return h.hexdigest()
-
-
-def _swap(staging: Path, target: Path) -> None:
-    """Put the new release in place of the old one: two renames, so the folder is never half-written."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.partial-old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(target, old)
-    os.replace(staging, target)
-    if old:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_zip(project: Project, staging: Path, code: str, entries: list[Entry]) -> str:

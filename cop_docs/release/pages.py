@@ -12,10 +12,10 @@ import hashlib
 
 from .. import gate, locale, localized, templating
 from ..config import Language, Project
+from ..formats import FORMATS
 from .shards import Entry
 
 _TEMPLATE, _STYLE = "download/page.html", "download/page.css"
-_MEDIA_TYPES = {"pdf": "application/pdf", "epub": "application/epub+zip"}
 
 
 def fingerprint() -> bytes:
@@ -95,8 +95,8 @@ def _section(project: Project, lang: Language, entries: list[Entry], titles: dic
             "title": title, "audience": audience, "draft": first.status == gate.DRAFT,
             "badge": "badge" if first.messages >= 100 else "badge partial",
             "translated": words["translated"].format(n=_percent(first.messages)),
-            "files": [{"href": f"{root}{lang.code}/{f.name}" if every else f.name, "label": f.format.upper(),
-                       "media_type": _MEDIA_TYPES[f.format],
+            "files": [{"href": f"{root}{lang.code}/{f.name}" if every else f.name, "label": FORMATS[f.format].label,
+                       "media_type": FORMATS[f.format].media_type,
                        "size": size_text(f.bytes) + (f" · {words['pages'].format(n=f.pages)}" if f.pages else "")}
                       for f in files]})
     return {"code": lang.code, "direction": lang.direction, "name": lang.name, "words": words,

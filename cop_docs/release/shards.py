@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import cache, files, gate
 from ..config import Language, Project
+from ..formats import FORMATS
 from ..renderers import output_path
 from .errors import ReleaseError
 
@@ -41,7 +42,7 @@ def write_shard(project: Project, lang: Language, decisions: list[gate.Decision]
         for fmt in project.formats:
             path = output_path(project, doc, lang, fmt)
             digest = hashes(path)
-            pages = known.get((path.name, digest)) or (pdf_pages(path) if fmt == "pdf" else None)
+            pages = known.get((path.name, digest)) or (pdf_pages(path) if FORMATS[fmt].paged else None)
             listed.append({"document": doc.id, "format": fmt, "file": path.name, "bytes": path.stat().st_size,
                           "sha256": digest, "status": decision.status, "pages": pages,
                           "messages": round(decision.messages.percent, 1) if decision.messages.total else 100.0,

@@ -8,11 +8,13 @@ Each format is a small class behind the same interface, registered by name in :d
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import files
 from ..config import Document, Language, Project
+from ..formats import FORMATS
 from ..segments import Json, stringify
 from . import parity
 
@@ -38,10 +40,8 @@ class Job:
 class Renderer:
     """One output format. Subclasses set the class attributes and implement :meth:`write`."""
 
-    #: the format's name in the project file and on the command line
+    #: the format's name in the project file and on the command line (see :mod:`cop_docs.formats`)
     name = ""
-    #: the output file's extension
-    extension = ""
     #: how many blocks the last render checked in its output (see :mod:`.parity`)
     checked = 0
 
@@ -59,11 +59,17 @@ class Renderer:
         def write_checked(tmp: Path) -> None:
             self.write(job, tmp)
             if job.blocks is not None:
-                self.checked = parity.verify(job.blocks, self.name, tmp, self.unprinted(job),
-                                             job.language.direction == "rtl")
+                self.checked = self.verify(job, tmp)
 
-        files.write_with(target, write_checked, mode=0o644)
+        if FORMATS[self.name].folder:  # the old folder stays until the new one is complete
+            files.write_folder(target, write_checked)
+        else:
+            files.write_with(target, write_checked, mode=0o644)
         return target
+
+    def verify(self, job: Job, output: Path) -> int:
+        """Check that the output holds every block the document shows (see :mod:`.parity`); how many it checked."""
+        return parity.verify(job.blocks or [], self.name, output, self.unprinted(job), job.language.direction == "rtl")
 
     def write(self, job: Job, target: Path) -> None:
         raise NotImplementedError
@@ -74,13 +80,16 @@ class Renderer:
 
 
 def output_path(project: Project, document: Document, language: Language, fmt: str) -> Path:
-    """Where a format's output goes (without loading the engines: a build with nothing to do needs only this)."""
-    return project.build_dir / language.code / f"{document.id}.{language.code}.{fmt}"
+    """Where a format's output goes, a file or a folder (without loading the engines: a build with nothing to
+    do needs only this)."""
+    stem = f"{document.id}.{language.code}"
+    extension = FORMATS[fmt].extension
+    return project.build_dir / language.code / (f"{stem}{extension}" if extension else f"{stem}.{fmt}")
 
 
 def renderer(name: str) -> Renderer:
     """The renderer for a format. Imported on demand: the engines load slowly and import this module."""
-    from .epub import EpubRenderer
-    from .pdf import PdfRenderer
-
-    return {r.name: r for r in (PdfRenderer, EpubRenderer)}[name]()
+    module = importlib.import_module(FORMATS[name].module)
+    found = [value for value in vars(module).values()
+             if isinstance(value, type) and issubclass(value, Renderer) and value.name == name]
+    return found[0]()

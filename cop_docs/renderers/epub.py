@@ -58,7 +58,6 @@ def landmark_names(job: Job) -> tuple[str, tuple[str, str, str]]:
 
 class EpubRenderer(Renderer):
     name = "epub"
-    extension = ".epub"
 
     def write(self, job: Job, target: Path) -> None:
         # pandoc runs in its sandbox, reading nothing but the template: the pictures come inside the document as

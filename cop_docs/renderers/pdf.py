@@ -58,7 +58,6 @@ PDF_VARIANT = "pdf/ua-1"
 
 class PdfRenderer(Renderer):
     name = "pdf"
-    extension = ".pdf"
 
     def unprinted(self, job: Job) -> tuple[str, ...]:
         return theme.UNPRINTED.get(job.document.kind, ())
@@ -72,4 +71,3 @@ class PdfRenderer(Renderer):
         # Arabic marks and ligatures extract in place (see pdf_text); text without them needs no correction.
         with pdf_text.extractable_text() if pdf_text.needed(job.doc) else contextlib.nullcontext():
             html.write_pdf(str(target), stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
-        self.refused = fetcher.refused
