@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-ROOTS = Path(__file__).parent / "roots"
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent  #: the repository: the real document set
+ROOTS = TESTS / "roots"  #: example projects
+SAMPLES = TESTS / "samples"  #: Markdown from other projects
 
 
 def copy_root(name: str, target: Path) -> Path:

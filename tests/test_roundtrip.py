@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pypandoc
 import pytest
+from conftest import SAMPLES
 
 from cop_docs import pandoc
 from cop_docs.localization import localize
 from cop_docs.sources import SourceFile, read_source
 
-SAMPLES = Path(__file__).parent / "samples"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.md"))
 SAMPLE_IDS = [p.stem for p in SAMPLE_FILES]
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from conftest import REPO, ROOTS
 
 from cop_docs import config, reports
 from cop_docs.cache import version as cache_version
@@ -30,7 +31,7 @@ from cop_docs.catalogs.coverage import CatalogCoverage, Counts, CoverageCache, R
 from cop_docs.errors import CatalogError
 from cop_docs.words import count_markdown as count_words
 
-ROOT = Path(__file__).parent / "roots" / "coverage"
+ROOT = ROOTS / "coverage"
 CATALOGS = ROOT / "catalogs"
 MSGFMT = shutil.which("msgfmt") or "/usr/bin/msgfmt"
 needs_msgfmt = pytest.mark.skipif(not os.path.exists(MSGFMT), reason="GNU gettext's msgfmt is not installed")
@@ -609,7 +610,7 @@ def test_project_coverage(project):
 
 @needs_msgfmt
 def test_project_coverage_equals_msgfmt_on_the_sample_project():
-    sample = config.load(Path(__file__).parent.parent / "cop-docs.yaml")
+    sample = config.load(REPO / "cop-docs.yaml")
     rows = coverage.project_coverage(sample)
     assert len(rows) == len(sample.documents) * len(sample.target_languages)
     for row in rows:

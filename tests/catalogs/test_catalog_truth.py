@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import pdf_text, run_cli
+from conftest import ROOTS, pdf_text, run_cli
 
 from cop_docs import config, gate, localized
 from cop_docs.catalogs import coverage, po, sync
@@ -216,7 +216,7 @@ def test_footnotes_keep_their_lists_code_and_quotes_in_print(tmp_path: Path) -> 
 
 def _project_with(tmp_path: Path, master: str) -> Path:
     root = tmp_path / "p"
-    shutil.copytree(Path(__file__).parent / "roots" / "basic", root)
+    shutil.copytree(ROOTS / "basic", root)
     (root / "sources/sample.md").write_text(master, encoding="utf-8")
     return root
 
@@ -238,7 +238,7 @@ def test_an_unclosed_fence_in_a_master_is_an_error_at_its_line(tmp_path: Path, m
 
 def test_an_include_with_content_is_an_error_at_its_line(tmp_path: Path) -> None:
     root = tmp_path / "shared"
-    shutil.copytree(Path(__file__).parent / "roots" / "snippets", root)
+    shutil.copytree(ROOTS / "snippets", root)
     guide = root / "sources/guide.md"
     text = guide.read_text(encoding="utf-8")
     start = text.index("::: {include=get-help}")

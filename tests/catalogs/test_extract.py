@@ -12,12 +12,12 @@ from pathlib import Path
 
 import polib
 import pytest
+from conftest import SAMPLES
 
 from cop_docs import config, pipeline, sources
 from cop_docs.catalogs import extract, po, pofiles
 from cop_docs.sources import SourceFile, read_source
 
-SAMPLES = Path(__file__).parent / "samples"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.md"))
 SAMPLE_IDS = [p.stem for p in SAMPLE_FILES]
 MSGFMT = "/usr/bin/msgfmt"

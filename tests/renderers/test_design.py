@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import copy_root, pdf_text, run_cli
+from conftest import ROOTS, copy_root, pdf_text, run_cli
 from pdfminer.high_level import extract_pages, extract_text
 from pdfminer.layout import LTChar
 
@@ -128,7 +128,7 @@ def _chars(node):
 
 
 def test_stylesheets_are_shared_base_plus_kind_plus_script() -> None:
-    project = config.load(Path(__file__).parent / "roots/design/cop-docs.yaml")
+    project = config.load(ROOTS / "design/cop-docs.yaml")
     ar, zh, fr = project.language("ar"), project.language("zh-Hans"), project.language("fr")
     assert theme.print_stylesheets(fr, "guide") == ["base.css", "kinds/guide.css", "scripts/alphabetic.css"]
     assert theme.print_stylesheets(ar, "workbook") == ["base.css", "kinds/workbook.css", "scripts/arabic.css", "rtl.css"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import ROOTS, copy_root
+from conftest import REPO, ROOTS, copy_root
 
 import cop_docs.pandoc
 from cop_docs import config
@@ -24,7 +24,7 @@ from cop_docs.checks.terminology import contains
 from cop_docs.config import CheckRule, CheckSettings, Language, ReleasePolicy
 from cop_docs.errors import ConfigError
 
-MAIN = Path(__file__).resolve().parents[1]
+MAIN = REPO
 FIXTURE = ROOTS / "checks"
 
 

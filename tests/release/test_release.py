@@ -10,9 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import copy_root, run_cli
+from conftest import REPO, copy_root, run_cli
 
-REPO = Path(__file__).resolve().parent.parent
 LANGS = ("en", "fr", "ar", "zh-Hans", "ru", "es")
 
 
