@@ -57,3 +57,13 @@ def test_draft_mark_and_contents_are_in_the_documents_language(basic: Path) -> N
 
 def test_a_quote_in_the_tools_words_cannot_end_a_css_rule() -> None:
     assert theme.css_string('a"b\\c\n') == '"a\\22 b\\5c c\\a "'
+
+
+def test_the_accessibility_summary_is_in_the_books_language(basic: Path) -> None:
+    project = config.load(basic / "cop-docs.yaml")
+    doc = project.document("sample")
+    for code, start in (("fr", "Cette publication est conforme à EPUB Accessibility 1.1"), ("en", "This publication"),
+                        ("zh-Hans", "本出版物符合 EPUB Accessibility 1.1")):
+        lang = project.language(code)
+        summary = epub._summary(Job(project, doc, lang, localized.localized(project, doc, lang, sources.load(project, doc))))
+        assert summary.startswith(start), summary

@@ -39,14 +39,19 @@ Matching in the msgstr tolerates inflection, per script:
   ``руководства`` and ``paramètre`` matches ``paramètres``. Words of three letters or fewer must be equal (a
   plural ``s``/``x``/``es`` allowed; up to three letters of ending in Slavic languages). ``ё`` counts as ``е``.
 
+Where Snowball has a stemmer for the language (English, French, Spanish, Russian, Arabic and some thirty more,
+through ``snowballstemmer``), two words also match when their Snowball stems are equal, so ``дети`` matches
+``детей`` and ``enfant`` matches ``enfants``: a match found either way counts.
+
 The words of a multi-word term must come in order, with at most two other words between them.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -261,7 +266,9 @@ def run(messages: list[Message], ctx: Context) -> Iterator[Finding]:
     glossary = ctx.glossary
     if not ctx.on("terminology") or not glossary or not glossary.terms:
         return
-    slavic = ctx.language.replace("_", "-").split("-")[0].lower() in _SLAVIC
+    primary = ctx.language.replace("_", "-").split("-")[0].lower()
+    slavic = primary in _SLAVIC
+    stem = stemmer(primary)
     for m in messages:
         for term in glossary.find(m.prose_id):
             where = f"{glossary.shown}:{term.line}"
@@ -274,7 +281,7 @@ def run(messages: list[Message], ctx: Context) -> Iterator[Finding]:
                                   "source." + note)
                 continue
             approved = term.approved(ctx.language)
-            if approved and not any(contains(t, m.prose_str, slavic) for t in approved):
+            if approved and not any(contains(t, m.prose_str, slavic, stem) for t in approved):
                 shown = " or ".join(f"“{t}”" for t in approved)
                 yield Finding(m.index, "terminology", f"“{term.source}” should be translated {shown} ({where})",
                               "The glossary approves one translation of this term so that every document says the "
@@ -298,8 +305,25 @@ def fold(text: str) -> str:
 _FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ё": "е", "’": "'", "ʼ": "'", "‘": "'"}
 
 
-def contains(term: str, text: str, slavic: bool = False) -> bool:
-    """Whether a (prose) text contains a term, inflection tolerated as the module documentation says."""
+def stemmer(language: str) -> Callable[[str], str] | None:
+    """The Snowball stemmer of a language (its ISO 639-1 code), or None where Snowball has none."""
+    try:
+        name = Locale.parse(language).english_name.lower()
+    except (ValueError, UnknownLocaleError):
+        return None
+    return _stemmers(name)
+
+
+@functools.cache
+def _stemmers(name: str) -> Callable[[str], str] | None:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(name).stemWord if name in snowballstemmer.algorithms() else None
+
+
+def contains(term: str, text: str, slavic: bool = False, stem: Callable[[str], str] | None = None) -> bool:
+    """Whether a (prose) text contains a term, inflection tolerated as the module documentation says (``stem``:
+    the language's Snowball stemmer, see :func:`stemmer`)."""
     term, text = fold(term), fold(text)
     if any(is_cjk(ch) for ch in term):
         return "".join(term.split()) in "".join(text.split())
@@ -308,11 +332,11 @@ def contains(term: str, text: str, slavic: bool = False) -> bool:
     if not want:
         return term in text
     for start, word in enumerate(have):
-        if not _same_word(want[0], word, slavic):
+        if not _same_word(want[0], word, slavic, stem):
             continue
         pos = start
         for wanted in want[1:]:
-            nxt = next((j for j in range(pos + 1, min(pos + 4, len(have))) if _same_word(wanted, have[j], slavic)), None)
+            nxt = next((j for j in range(pos + 1, min(pos + 4, len(have))) if _same_word(wanted, have[j], slavic, stem)), None)
             if nxt is None:
                 break
             pos = nxt
@@ -321,8 +345,8 @@ def contains(term: str, text: str, slavic: bool = False) -> bool:
     return False
 
 
-def _same_word(term: str, word: str, slavic: bool) -> bool:
-    if term == word:
+def _same_word(term: str, word: str, slavic: bool, stem: Callable[[str], str] | None = None) -> bool:
+    if term == word or (stem is not None and stem(term) == stem(word)):
         return True
     if any(is_arabic_letter(ch) for ch in term):
         return _arabic_match(term, word)

@@ -464,3 +464,14 @@ def test_a_format_flag_mismatch_is_a_problem_not_a_crash(tmp_path: Path) -> None
                     '#, python-format\nmsgid "Hello %(name)s"\nmsgstr "Bonjour %(nom)s"\n', encoding="utf-8")
     problems = check_catalog(path, _language("fr"), CheckSettings(), shown_path="fr.po")
     assert [(p.line, p.check) for p in problems] == [(7, "placeholders")]
+
+
+def test_snowball_stems_match_inflections_the_prefix_rule_misses() -> None:
+    from cop_docs.checks.terminology import stemmer
+
+    russian = stemmer("ru")
+    assert not contains("дети", "Помогите защитить детей", slavic=True)  # the prefix rule alone: дете ≠ дети
+    assert contains("дети", "Помогите защитить детей", slavic=True, stem=russian)
+    assert contains("enfant", "Parlez avec vos enfants", stem=stemmer("fr"))
+    assert not contains("enfant", "Parlez avec vos parents", stem=stemmer("fr"))
+    assert stemmer("zh") is None and stemmer("xx") is None  # no Snowball stemmer: the script's rules alone
