@@ -26,6 +26,7 @@ from .cache import version as cache_version
 from .catalogs import messages
 from .segments import Json, Segment, notes_in, segments
 from .sources import RAW_SOURCE, SourceFile
+from .tree import elements
 
 Key = tuple[str | None, str]
 
@@ -240,20 +241,10 @@ def _rebased(url: str, base: str) -> str:
 def _rebase_images(doc: Json, base: str) -> None:
     """Make image paths relative to the project root (sources refer to images relative to themselves), those of
     the master's raw HTML too."""
-
-    def visit(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("t") == "Image":
-                target = node["c"][2]
-                target[0] = _rebased(target[0], base)
-            elif node.get("t") in ("RawBlock", "RawInline") and node["c"][0] == "html" and "=" in node["c"][1]:
-                node["c"][1] = RAW_SOURCE.sub(lambda m: m.group(1) + m.group(2) + _rebased(m.group(3), base)
-                                               + m.group(2), node["c"][1])
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for value in node:
-                visit(value)
-
-    visit(doc["blocks"])
-    visit(doc.get("meta", {}))
+    for node in elements(doc, ("Image", "RawBlock", "RawInline")):
+        if node["t"] == "Image":
+            target = node["c"][2]
+            target[0] = _rebased(target[0], base)
+        elif node["c"][0] == "html" and "=" in node["c"][1]:
+            node["c"][1] = RAW_SOURCE.sub(lambda m: m.group(1) + m.group(2) + _rebased(m.group(3), base)
+                                           + m.group(2), node["c"][1])

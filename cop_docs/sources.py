@@ -27,6 +27,7 @@ from .cache import version as cache_version
 from .config import Document, Project, Snippet
 from .errors import SourceError
 from .segments import MAX_DEPTH, Json, Segment, depth, prose_of, segments
+from .tree import elements
 from .words import WORD
 
 _RULE = re.compile(r"^-{3,}$", re.MULTILINE)
@@ -121,17 +122,7 @@ def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> So
 def images_of(doc: Json) -> list[str]:
     """The URL of every picture the parsed file shows, in order, once each: inline (``![a](x.svg)``) and by
     reference (``![a][ref]``) alike, as pandoc resolved them."""
-    found: dict[str, None] = {}
-    stack: list[object] = [doc.get("blocks", []), doc.get("meta", {})]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if node.get("t") == "Image":
-                found.setdefault(node["c"][2][0])
-            stack.extend(reversed([v for v in node.values() if isinstance(v, dict | list)]))
-        elif isinstance(node, list):
-            stack.extend(reversed([v for v in node if isinstance(v, dict | list)]))
-    return list(found)
+    return list(dict.fromkeys(image["c"][2][0] for image in elements(doc, {"Image"})))
 
 
 def includes_of(doc: Json, text: str, path: str = "<source>") -> list[tuple[str, int]]:

@@ -15,7 +15,8 @@ from pathlib import Path
 from .. import files
 from ..config import Document, Language, Project
 from ..formats import FORMATS
-from ..segments import Json, stringify
+from ..segments import Json
+from ..tree import meta_text
 from . import parity
 
 
@@ -33,8 +34,7 @@ class Job:
 
     @property
     def title(self) -> str:
-        value = self.doc["meta"].get("title", {})
-        return stringify(value.get("c", [])) if value.get("t") == "MetaInlines" else str(value.get("c", ""))
+        return meta_text(self.doc["meta"].get("title"))
 
 
 class Renderer:

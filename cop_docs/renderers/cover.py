@@ -19,6 +19,7 @@ from .. import templating
 from ..errors import RenderError
 from ..segments import Json, stringify
 from ..templating import THEMES
+from ..tree import elements, meta_text
 from . import Job, theme
 from .resources import ConfinedFetcher
 
@@ -29,16 +30,9 @@ RESOLUTION = 200
 def first_image(doc: Json) -> tuple[str, str] | None:
     """The URL (relative to the project) and the alt text of the document's first image, if it has one: the
     picture of the cover, in print and in the e-book."""
-    stack: list[object] = [doc["blocks"]]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if node.get("t") == "Image":
-                _attr, alt, (url, _title) = node["c"]
-                return url, stringify(alt)
-            stack.append(node.get("c"))
-        elif isinstance(node, list):
-            stack.extend(reversed(node))
+    for image in elements(doc["blocks"], {"Image"}):
+        _attr, alt, (url, _title) = image["c"]
+        return url, stringify(alt)
     return None
 
 
@@ -92,5 +86,4 @@ def cover_png(job: Job) -> bytes:
 
 
 def _meta_text(job: Job, key: str) -> str:
-    value = job.doc["meta"].get(key, {})
-    return stringify(value.get("c", [])) if value.get("t") == "MetaInlines" else str(value.get("c", ""))
+    return meta_text(job.doc["meta"].get(key))

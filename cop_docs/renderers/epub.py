@@ -23,7 +23,8 @@ from pathlib import Path
 from .. import locale, pandoc
 from ..errors import RenderError
 from ..files import relative
-from ..segments import Json, stringify
+from ..segments import Json
+from ..tree import elements, meta_text
 from . import Job, Renderer, cover, epub_fonts, resources, theme
 
 _NAMESPACE = uuid.UUID("6f1b0c5e-2f7a-4c43-9a55-0c1c5b8d0e11")
@@ -192,19 +193,7 @@ def _unbalanced_raw_html(job: Job) -> tuple[str | None, int | None]:
     """Where the first raw HTML of the document that is not well-formed on its own comes from."""
     from .. import sources
 
-    found: list[str] = []
-
-    def visit(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("t") in ("RawBlock", "RawInline") and node["c"][0] == "html":
-                found.append(node["c"][1])
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for value in node:
-                visit(value)
-
-    visit(job.doc["blocks"])
+    found = [raw["c"][1] for raw in elements(job.doc["blocks"], ("RawBlock", "RawInline")) if raw["c"][0] == "html"]
     files = [*job.document.sources, *(p for s in sources.included_snippets(job.project, job.document) for p in s.sources)]
     for html in found:
         try:
@@ -307,8 +296,7 @@ def _titled(xhtml: bytes, fallback: str) -> bytes:
 def _with_landmarks(job: Job, nav: str, files: dict[str, bytes], opf: str) -> str:
     """The landmarks: cover, title page, table of contents and start of the text, named in the book's language."""
     names_lang, (cover_name, title_name, start_name) = landmark_names(job)
-    toc = job.doc["meta"].get("toc-title", {})
-    toc_name = stringify(toc.get("c", [])) if toc.get("t") == "MetaInlines" else str(toc.get("c", ""))
+    toc_name = meta_text(job.doc["meta"].get("toc-title"))
     start = next((name for name in _spine(opf)
                   if re.search(rb'<body[^>]* epub:type="bodymatter"', files.get(f"EPUB/{name}", b""))), None)
     if start is None:

@@ -51,6 +51,8 @@ from fontTools.ttLib import TTFont
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.text.ffi import ffi, pango
 
+from ..tree import elements
+
 #: Characters whose glyph can serve as the anchor: invisible and without advance in the fonts that have them.
 ANCHOR_CHARACTERS = ("\u200b", "\ufeff", "\u2060")
 #: How far (in thousandths of an em) a mark's span reaches past its leading edge: enough to order it after a
@@ -65,17 +67,8 @@ _RIGHT_TO_LEFT_SCRIPTS = {"ARABIC", "HEBREW", "SYRIAC", "THAANA", "NKO", "SAMARI
 def needed(doc: Any) -> bool:
     """Whether a document's text has what this module corrects: combining marks or right-to-left letters. Other
     text comes out the same either way, so its render skips the slower drawing."""
-    stack = [doc]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if node.get("t") == "Str" and any(unicodedata.category(ch) == "Mn" or
-                                              unicodedata.bidirectional(ch) in _RIGHT_TO_LEFT for ch in node["c"]):
-                return True
-            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
+    return any(unicodedata.category(ch) == "Mn" or unicodedata.bidirectional(ch) in _RIGHT_TO_LEFT
+               for node in elements(doc, {"Str"}) for ch in node["c"])
 
 
 @contextmanager

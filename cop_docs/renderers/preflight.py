@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import files, sources
 from ..errors import RenderError
 from ..segments import stringify
+from ..tree import elements
 from . import Job
 
 
@@ -46,18 +47,9 @@ def _check_images(job: Job) -> None:
             raise RenderError(problem, where, line)
 
 
-def _images(node: object) -> list[tuple[str, str]]:
+def _images(doc: object) -> list[tuple[str, str]]:
     """The (URL, alt text) of every image."""
-    found: list[tuple[str, str]] = []
-    if isinstance(node, dict):
-        if node.get("t") == "Image":
-            found.append((node["c"][2][0], stringify(node["c"][1])))
-        for value in node.values():
-            found += _images(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += _images(value)
-    return found
+    return [(image["c"][2][0], stringify(image["c"][1])) for image in elements(doc, {"Image"})]
 
 
 def _check_glyphs(job: Job) -> None:
@@ -79,21 +71,10 @@ def _check_glyphs(job: Job) -> None:
             path, line)
 
 
-def _characters(node: object, into: set[str]) -> None:
-    if isinstance(node, dict):
-        t = node.get("t")
-        if t in ("Str", "MetaString"):
-            into.update(node["c"])
-        elif t in ("Code", "CodeBlock", "Math"):
-            into.update(node["c"][1])
-        else:
-            _characters(node.get("c"), into)
-            if "t" not in node:  # the metadata map
-                for value in node.values():
-                    _characters(value, into)
-    elif isinstance(node, list):
-        for item in node:
-            _characters(item, into)
+def _characters(doc: object, into: set[str]) -> None:
+    """The characters of every text, code and math of the document (its metadata included)."""
+    for node in elements(doc, ("Str", "MetaString", "Code", "CodeBlock", "Math")):
+        into.update(node["c"] if node["t"] in ("Str", "MetaString") else node["c"][1])
 
 
 def _find_text(job: Job, needle: str) -> tuple[Path | str | None, int | None]:

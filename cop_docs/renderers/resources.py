@@ -13,13 +13,13 @@ import base64
 import json
 import os
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher
 
 from ..errors import RenderError
 from ..sources import RAW_SOURCE
+from ..tree import elements
 
 
 def confined(url: str, root: Path, allowed: list[Path]) -> Path | None:
@@ -62,22 +62,13 @@ def embedded(doc: dict, root: Path, allowed: list[Path]) -> dict:
             raise RenderError(f"'{url}' is not a file of the project's sources: it cannot be put in the e-book")
         return data_url(path)
 
-    def visit(node: Any) -> None:
-        if isinstance(node, dict):
-            t = node.get("t")
-            if t == "Image":
-                node["c"][2][0] = url_of(node["c"][2][0])
-            elif t in ("RawBlock", "RawInline") and node["c"][0] == "html":
-                node["c"][1] = RAW_SOURCE.sub(lambda m: m.group(1) + m.group(2) + url_of(m.group(3)) + m.group(2),
-                                               node["c"][1])
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for value in node:
-                visit(value)
-
     copy = json.loads(json.dumps(doc))
-    visit(copy["blocks"])
+    for node in elements(copy["blocks"], ("Image", "RawBlock", "RawInline")):
+        if node["t"] == "Image":
+            node["c"][2][0] = url_of(node["c"][2][0])
+        elif node["c"][0] == "html":
+            node["c"][1] = RAW_SOURCE.sub(lambda m: m.group(1) + m.group(2) + url_of(m.group(3)) + m.group(2),
+                                           node["c"][1])
     return copy
 
 
