@@ -13,11 +13,11 @@ from pathlib import Path
 
 import yaml
 from babel import Locale, UnknownLocaleError
-from babel.core import get_global
 from babel.messages.plurals import get_plural
 
 from .errors import ConfigError
 from .formats import FORMATS
+from .scripts import script_of
 
 CONFIG_NAME = "cop-docs.yaml"
 KINDS = ("story-book", "workbook", "campaign-kit", "guide")
@@ -52,10 +52,7 @@ class Language:
     @property
     def script(self) -> str:
         """The ISO 15924 script the language is written in (Latn, Arab, Hans, Cyrl…), from CLDR's likely subtags."""
-        if self.locale.script:
-            return self.locale.script
-        likely = get_global("likely_subtags").get(self.locale.language, "").split("_")  # e.g. ar_Arab_EG
-        return likely[1] if len(likely) > 2 else "Latn"
+        return script_of(self.code)
 
     @property
     def heading_stack(self) -> tuple[str, ...]:

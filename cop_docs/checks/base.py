@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from ..scripts import script_of
+
 if TYPE_CHECKING:
     from ..config import CheckSettings, Limits
     from .terminology import Glossary
@@ -35,8 +37,11 @@ class Check:
     severity: str  #: "error" or "warning"
     summary: str
     languages: tuple[str, ...] = ()  #: language subtags it applies to ("fr" covers fr-CA); () means every language
+    scripts: tuple[str, ...] = ()  #: or the ISO 15924 scripts of the languages it applies to (see cop_docs.scripts)
 
     def applies_to(self, code: str) -> bool:
+        if self.scripts:
+            return script_of(code) in self.scripts
         return not self.languages or any(matches_language(code, lang) for lang in self.languages)
 
 

@@ -11,7 +11,7 @@ punctuation.
     the end (``10:30``, ``?page``) is not sentence punctuation and is left alone.
 ``chinese-punctuation`` (warning; zh)
     ASCII ``, . : ; ! ? ( )`` written next to Chinese characters should be the full-width ``， 。 ： ； ！ ？ （ ）``.
-``arabic-punctuation`` (warning; ar and the other Arabic-script languages: fa, ur, ps, ckb, sd, ug)
+``arabic-punctuation`` (warning; every language written in the Arabic script: ar, fa, ur, ps, ckb…)
     Latin ``,`` ``;`` ``?`` next to Arabic letters should be ``،`` ``؛`` ``؟``.
 ``spanish-opening`` (warning; es)
     A question or exclamation that ends with ``?`` or ``!`` opens with ``¿`` or ``¡`` in the same sentence.
@@ -33,14 +33,12 @@ from collections.abc import Iterator
 from ..catalogs.messages import added_bidi_controls
 from .base import MASK, Check, Context, Finding, Message, is_arabic_letter, is_cjk, matches_language, snippet, visible
 
-ARABIC_SCRIPT = ("ar", "fa", "ur", "ps", "ckb", "sd", "ug")
-
 CHECKS = {
     "french-spacing": Check("french-spacing", "warning", "no-break space before : ; ! ? and inside « »", ("fr",)),
     "chinese-punctuation": Check("chinese-punctuation", "warning", "full-width punctuation next to Chinese text",
                                  ("zh",)),
     "arabic-punctuation": Check("arabic-punctuation", "warning", "، ؛ ؟ rather than , ; ? next to Arabic text",
-                                ARABIC_SCRIPT),
+                                scripts=("Arab",)),
     "spanish-opening": Check("spanish-opening", "warning", "questions and exclamations open with ¿ and ¡", ("es",)),
     "bidi-controls": Check("bidi-controls", "error", "no bidirectional control characters the source does not have"),
     "whitespace": Check("whitespace", "warning", "same leading and trailing whitespace and line breaks as the source"),

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 
+from markupsafe import Markup
+
 from .. import gate, locale, localized, templating
 from ..config import Language, Project
 from ..formats import FORMATS
+from ..scripts import script
 from .shards import Entry
 
 _TEMPLATE, _STYLE = "download/page.html", "download/page.css"
@@ -77,7 +80,14 @@ def _page(project: Project, ui: Language, shown: list[Language], entries: list[E
     sections = [_section(project, lang, [x for x in entries if x.language.code == lang.code], titles[lang.code],
                          zips[lang.code], zip_sizes[lang.code], prefix if every else "../", every) for lang in shown]
     return templating.render(_TEMPLATE, project=project, ui=ui, title=title, words=words, prefix=prefix, menu=menu,
-                             sections=sections)
+                             sections=sections, fonts=_font_stack(project))
+
+
+def _font_stack(project: Project) -> Markup:
+    """The families the pages name: one for each script of the project's languages (the table of
+    :mod:`cop_docs.scripts`, not a translation: trusted, and quoted for CSS here)."""
+    families = dict.fromkeys(["Noto Sans", *(script(lang.script).page_font for lang in project.languages)])
+    return Markup(", ".join([*(f'"{family}"' for family in families), "sans-serif"]))
 
 
 def _section(project: Project, lang: Language, entries: list[Entry], titles: dict[str, tuple[str, str]],

@@ -23,6 +23,7 @@ from pathlib import Path
 from .. import locale, pandoc
 from ..errors import RenderError
 from ..files import relative
+from ..scripts import script
 from ..segments import Json
 from ..tree import elements, meta_text
 from . import Job, Renderer, cover, epub_fonts, resources, theme
@@ -118,7 +119,7 @@ def _summary(job: Job) -> str:
     if epub_fonts.needs_fonts(job.language):
         sentences.append(locale.gettext(code, "The fonts for its script are embedded.", context))
     sentences.append(locale.gettext(code, "It has no flashing, sound or motion hazards.", context))
-    return ("" if job.language.script in theme.UNSPACED_SCRIPTS else " ").join(sentences)
+    return (" " if script(job.language.script).spaces else "").join(sentences)
 
 
 def _heading_css(job: Job) -> str:

@@ -30,10 +30,10 @@ from .. import files
 from ..cache import version as cache_version
 from ..config import Language
 from ..errors import RenderError
+from ..scripts import script
 from . import fonts
 
 #: Scripts every reading system has fonts for.
-_COMMON_SCRIPTS = ("Latn", "Cyrl", "Grek")
 #: Features for vertical text: the e-book is set horizontally.
 _VERTICAL = {"vert", "vrt2", "vkna", "vkrn", "vpal", "vhal", "valt", "vjmo", "vchw"}
 _XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -96,7 +96,7 @@ class EmbeddedFont:
 
 
 def needs_fonts(lang: Language) -> bool:
-    return lang.script not in _COMMON_SCRIPTS
+    return not script(lang.script).common_fonts
 
 
 def embedded_fonts(lang: Language, text: BookText, cache: Path | None = None) -> list[EmbeddedFont]:

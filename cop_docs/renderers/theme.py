@@ -10,21 +10,12 @@ from __future__ import annotations
 
 from .. import locale
 from ..config import Language
+from ..scripts import script
 from ..templating import THEMES
 
 PRINT = THEMES / "print"
 
-#: ISO 15924 scripts written without spaces between words or sentences.
-UNSPACED_SCRIPTS = frozenset({"Hans", "Hant", "Jpan", "Kore", "Thai"})
-
-#: ISO 15924 script → its print stylesheet; every other script uses ``alphabetic.css`` (hyphenated).
-SCRIPT_STYLESHEETS = {
-    "Arab": "arabic.css",
-    "Hans": "cjk.css", "Hant": "cjk.css", "Jpan": "cjk.css", "Kore": "cjk.css",
-}
 #: Scripts whose fonts have no italic: emphasis is shown by weight instead of a slanted fake (EPUB too).
-_NO_ITALIC = ("Arab", "Hebr", "Hans", "Hant", "Jpan", "Kore")
-_NO_HYPHENATION = ("Hans", "Hant", "Jpan", "Kore")
 #: Kinds of blocks a kind's print design does not print (their stylesheet hides them): the story book and the
 #: campaign kit show a picture without its caption, which is the picture's description (its alt text).
 UNPRINTED = {"story-book": ("figure caption",), "campaign-kit": ("figure caption",)}
@@ -42,11 +33,12 @@ def fonts_css(lang: Language) -> str:
 def language_css(lang: Language) -> str:
     """Fonts, hyphenation and emphasis for the e-book, where the reading system does the rest."""
     rules = [fonts_css(lang).strip()]
-    if lang.script in _NO_HYPHENATION:
+    facts = script(lang.script)
+    if not facts.hyphenates:
         rules.append("body { hyphens: manual; line-break: strict; }")
     else:
         rules.append("p, li, dd, td { hyphens: auto; }")
-    if lang.script in _NO_ITALIC:
+    if not facts.italic:
         rules.append("em, i { font-style: normal; font-weight: bold; }")
     return "\n".join(rules) + "\n"
 
@@ -72,7 +64,7 @@ def css_string(text: str) -> str:
 
 def print_stylesheets(lang: Language, kind: str, draft: bool = False) -> list[str]:
     """The print stylesheets for a language and a document kind, in cascade order (paths below ``themes/print``)."""
-    names = ["base.css", f"kinds/{kind}.css", f"scripts/{SCRIPT_STYLESHEETS.get(lang.script, 'alphabetic.css')}"]
+    names = ["base.css", f"kinds/{kind}.css", f"scripts/{script(lang.script).stylesheet}"]
     if lang.direction == "rtl":
         names.append("rtl.css")
     if draft:
