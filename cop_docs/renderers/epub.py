@@ -316,10 +316,8 @@ def _with_landmarks(job: Job, nav: str, files: dict[str, bytes], opf: str) -> st
 def _with_conformance(job: Job, opf: str) -> str:
     """The conformance claim (pandoc writes the schema.org metadata, not this), and the summary marked with the
     language it is written in (the tool's words: the book's language, or the one they fall back to)."""
-    words_lang = locale.language_of(job.language.code)
-    if words_lang != job.language.code:
-        opf = opf.replace('<meta property="schema:accessibilitySummary">',
-                          f'<meta property="schema:accessibilitySummary" xml:lang="{words_lang}">')
+    opf = opf.replace('<meta property="schema:accessibilitySummary">',
+                      f'<meta property="schema:accessibilitySummary" xml:lang="{locale.language_of(job.language.code)}">')
     claim = (f'    {_markup("meta", {"property": "dcterms:conformsTo"}, CONFORMANCE)}\n'
              f'    {_markup("meta", {"property": "a11y:certifiedBy"}, job.project.name)}\n')
     return _insert_before(opf, "</metadata>", claim)
