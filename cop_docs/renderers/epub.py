@@ -274,13 +274,23 @@ def _require(found: re.Match[str] | None, what: str) -> re.Match[str]:
     return found
 
 
+_OPF_NS = {"opf": "http://www.idpf.org/2007/opf"}
+_EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
 def _spine(opf: str) -> list[str]:
-    """The content documents in reading order, relative to the package folder."""
-    hrefs = {}
-    for item in re.findall(r"<item [^>]*>", opf):
-        attrs = dict(re.findall(r'(\w+)="([^"]*)"', item))
-        hrefs[attrs.get("id")] = attrs.get("href")
-    return [hrefs[idref] for idref in re.findall(r'<itemref idref="([^"]+)"', opf)]
+    """The content documents in reading order, relative to the package folder (the package read as XML)."""
+    package = ET.fromstring(opf)
+    hrefs = {item.get("id"): item.get("href") for item in package.iterfind("opf:manifest/opf:item", _OPF_NS)}
+    return [hrefs[ref.get("idref")] for ref in package.iterfind("opf:spine/opf:itemref", _OPF_NS)]
+
+
+def _is_body_text(xhtml: bytes) -> bool:
+    """Whether a content document is marked as the start of the body text (``epub:type="bodymatter"``)."""
+    if not xhtml:
+        return False
+    body = ET.fromstring(xhtml).find(f"{{{_XHTML}}}body")
+    return body is not None and "bodymatter" in (body.get(_EPUB_TYPE) or "").split()
 
 
 def _titled(xhtml: bytes, fallback: str) -> bytes:
@@ -299,7 +309,7 @@ def _with_landmarks(job: Job, nav: str, files: dict[str, bytes], opf: str) -> st
     names_lang, (cover_name, title_name, start_name) = landmark_names(job)
     toc_name = meta_text(job.doc["meta"].get("toc-title"))
     start = next((name for name in _spine(opf)
-                  if re.search(rb'<body[^>]* epub:type="bodymatter"', files.get(f"EPUB/{name}", b""))), None)
+                  if _is_body_text(files.get(f"EPUB/{name}", b""))), None)
     if start is None:
         raise RenderError(f"the EPUB of '{job.document.id}' ({job.language.code}) has no body text")
     lang = {} if names_lang == job.language.code else {"lang": names_lang, "xml:lang": names_lang}
