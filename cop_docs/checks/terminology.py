@@ -318,7 +318,9 @@ def stemmer(language: str) -> Callable[[str], str] | None:
 def _stemmers(name: str) -> Callable[[str], str] | None:
     import snowballstemmer
 
-    return snowballstemmer.stemmer(name).stemWord if name in snowballstemmer.algorithms() else None
+    if name not in snowballstemmer.algorithms():
+        return None
+    return functools.lru_cache(maxsize=1 << 16)(snowballstemmer.stemmer(name).stemWord)  # words recur, terms always
 
 
 def contains(term: str, text: str, slavic: bool = False, stem: Callable[[str], str] | None = None) -> bool:
