@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import shutil
 import sys
 import time
@@ -62,8 +63,9 @@ def version() -> str:
 
 
 def stamp(path: Path | str) -> Stamp:
+    """A file's size and modification time, or None when it does not exist (other errors are raised)."""
     try:
-        st = Path(path).stat()
+        st = os.stat(path)
     except FileNotFoundError:
         return None
     return [st.st_size, st.st_mtime_ns]
@@ -117,7 +119,7 @@ class FileHashes:
         seen = self.known.get(key)
         if seen and seen[:2] == current:
             return seen[2]
-        digest = files.sha256_tree(file)
+        digest = files.sha256_file(file)
         if settled([current], now):
             self.known[key] = [*current, digest]
             self.changed = True

@@ -136,11 +136,3 @@ def sha256_tree(path: Path) -> str:
         h.update(f"{file.relative_to(path).as_posix()}\0{sha256_file(file)}\n".encode())
     return h.hexdigest()
 
-
-def sha256_text(*parts: str | bytes) -> str:
-    """The SHA-256 of some strings and bytes, each followed by a NUL (so that parts cannot run into each other)."""
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode("utf-8") if isinstance(part, str) else part)
-        h.update(b"\0")
-    return h.hexdigest()

@@ -1,7 +1,7 @@
 """What a word is: one definition for counting a translator's words, finding terms and following a master's text.
 
-In: text (plain, or a message's Markdown). Out: word counts, word spans and word lists. Words are defined with
-Unicode properties (the ``regex`` module), not hand-typed code-point ranges:
+In: text (plain, or a message's Markdown). Out: word counts, the spans of words' letters, and the pattern of a
+word. Words are defined with Unicode properties (the ``regex`` module), not hand-typed code-point ranges:
 
 - a **word** is a run of letters, digits and combining marks (``\\p{L}``, ``\\p{N}``, ``\\p{M}``, and the joiners
   ZWNJ and ZWJ) that starts with a letter or a digit; apostrophes and hyphens join words (``don't``,
@@ -70,11 +70,6 @@ def count_markdown(text: str) -> int:
     if "_" in text:
         text = text.replace("_", " ")
     return count(text)
-
-
-def words(text: str) -> list[str]:
-    """The words of plain text, in order (each ideographic character one word)."""
-    return [m.group() for m in regex.finditer(rf"{IDEOGRAPHIC.pattern}|{WORD.pattern}", text)]
 
 
 def letter_runs(text: str) -> Iterator[tuple[int, int]]:

@@ -33,6 +33,3 @@ def test_letter_runs_are_the_letters_of_words() -> None:
     arabic = "حمايةُ الأطفال"
     assert [arabic[a:b] for a, b in words.letter_runs(arabic)] == ["حمايةُ", "الأطفال"]
 
-
-def test_words_in_order() -> None:
-    assert words.words("Hello, 世界! don't") == ["Hello", "世", "界", "don't"]

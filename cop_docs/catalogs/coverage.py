@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import files
-from ..cache import Stamp, settled
+from ..cache import Stamp, settled, stamp
 from ..cache import version as cache_version
 from ..errors import CatalogError
 
@@ -353,12 +353,9 @@ class CoverageCache:
 
 def _stamp(path: str) -> Stamp:
     try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
+        return stamp(path)
+    except OSError as exc:  # a catalog that cannot be read is the user's to fix: said with its path
         raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
-    return [st.st_size, st.st_mtime_ns]
 
 
 # --- many free-standing files ----------------------------------------------------------------------------------

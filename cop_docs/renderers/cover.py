@@ -43,11 +43,11 @@ def alt_text(job: Job) -> str:
 
 def cover_html(job: Job) -> str:
     image = first_image(job.doc)
+    mark, mark_lang = theme.draft_mark(job.language)
     return templating.render(
         "cover.html", lang=job.language.code, dir=job.language.direction, title=job.title,
         audience=_meta_text(job, "audience"), language=job.language.name, edition=job.project.edition,
-        picture=image[0] if image else "", draft=theme.draft_mark(job.language)[0] if job.draft else "",
-        draft_lang=theme.draft_mark(job.language)[1])
+        picture=image[0] if image else "", draft=mark if job.draft else "", draft_lang=mark_lang)
 
 
 def cover_css(job: Job) -> str:
