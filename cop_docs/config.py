@@ -1,7 +1,9 @@
 """The project file (``cop-docs.yaml``): languages, documents and formats.
 
-In: the YAML file. Out: a validated :class:`Project`. Every problem is collected and reported at once, each
-as ``file:line: key.path: what is wrong``. Language names, text direction and plural forms come from Babel
+In: the YAML file. Out: a validated :class:`Project`. The file's shape is a declarative model
+(:class:`ProjectFile`, from which the shipped JSON Schema is generated); what the model cannot see (files,
+values that must agree) is checked after it. Every problem is collected and reported at once, each as
+``file:line: key.path: what is wrong``. Language names, text direction and plural forms come from Babel
 (CLDR data); the file only says what Babel cannot know (fonts, release policy).
 """
 
@@ -10,11 +12,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
 
-import yaml
 from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
+from pydantic import Field, StringConstraints
 
+from . import yamlfile
 from .errors import ConfigError
 from .formats import FORMATS
 from .scripts import script_of
@@ -204,259 +208,215 @@ def find_config(start: Path) -> Path:
 
 def load(path: Path) -> Project:
     """Read and validate the project file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read project file: {exc.strerror}", path) from None
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = str(getattr(exc, "problem", None) or exc).strip().splitlines()[0]
-        raise ConfigError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
+    node = yamlfile.compose(path, "project file")
     if node is None:
         raise ConfigError("the project file is empty", path)
-    return _Validator(path).project(node)
+    data, model, lines, problems = yamlfile.validate(ProjectFile, path, node)
+    problems += _consistency(data, lines, path.parent)
+    yamlfile.raise_problems(path, problems)
+    return _project(model, lines, path)
 
 
-class _Validator:
-    """Turns the YAML node tree into a Project, collecting every problem with its key path and line."""
+# --- the file's shape: the model the schema is generated from (cop_docs/schemas/cop-docs.schema.json) ----------
 
-    def __init__(self, path: Path):
-        self.path = path
-        self.root = path.parent
-        self.problems: list[tuple[int, str]] = []
-
-    def fail(self, node: yaml.Node, keypath: str, message: str) -> None:
-        self.problems.append((node.start_mark.line + 1, f"{keypath}: {message}"))
-
-    def mapping(self, node: yaml.Node, keypath: str, required: tuple[str, ...], optional: tuple[str, ...]) -> dict:
-        if not isinstance(node, yaml.MappingNode):
-            self.fail(node, keypath, "must be a mapping")
-            return {}
-        out = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key not in required and key not in optional:
-                allowed = ", ".join(required + optional)
-                self.fail(key_node, f"{keypath}.{key}".lstrip("."), f"unknown key (allowed: {allowed})")
-            elif key in out:
-                self.fail(key_node, f"{keypath}.{key}".lstrip("."), "key given twice")
-            else:
-                out[key] = value_node
-        for key in required:
-            if key not in out:
-                self.fail(node, keypath or "(top level)", f"missing required key '{key}'")
-        return out
-
-    def scalar(self, node: yaml.Node | None, keypath: str, default: str | None = None) -> str | None:
-        if node is None:
-            return default
-        if not isinstance(node, yaml.ScalarNode) or node.value == "":
-            self.fail(node, keypath, "must be a non-empty text value")
-            return default
-        return str(node.value)
-
-    def seq(self, node: yaml.Node | None, keypath: str) -> list[yaml.Node]:
-        if node is None:
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.fail(node, keypath, "must be a list")
-            return []
-        return list(node.value)
-
-    def project(self, node: yaml.Node) -> Project:
-        top = self.mapping(node, "", ("project", "languages", "documents"),
-                           ("formats", "checks", "snippets", "limits"))
-        meta = self.mapping(top["project"], "project", ("name", "edition", "source-language"), ()) if "project" in top else {}
-        name = self.scalar(meta.get("name"), "project.name", "")
-        edition = self.scalar(meta.get("edition"), "project.edition", "")
-        source_language = self.scalar(meta.get("source-language"), "project.source-language", "en")
-
-        languages = [self.language(n, f"languages[{i}]") for i, n in enumerate(self.seq(top.get("languages"), "languages"))]
-        languages = [lang for lang in languages if lang]
-        seen: set[str] = set()
-        for i, lang in enumerate(languages):
-            if lang.code in seen:
-                self.problems.append((lang.line, f"languages[{i}].code: language '{lang.code}' is listed twice"))
-            seen.add(lang.code)
-        if languages and source_language not in seen:
-            self.fail(meta.get("source-language", node), "project.source-language",
-                      f"'{source_language}' is not one of the configured languages")
-
-        documents = [self.document(n, f"documents[{i}]") for i, n in enumerate(self.seq(top.get("documents"), "documents"))]
-        documents = [d for d in documents if d]
-        snippets = [self.snippet_entry(n, f"snippets[{i}]") for i, n in enumerate(self.seq(top.get("snippets"), "snippets"))]
-        snippets = [s for s in snippets if s]
-        ids = [d.id for d in documents] + [s.id for s in snippets]
-        for d in [*documents, *snippets]:
-            if ids.count(d.id) > 1:
-                self.problems.append((d.line, f"id '{d.id}' names two documents or snippets (it names their catalog)"))
-
-        formats = []
-        for i, f in enumerate(self.seq(top.get("formats"), "formats")):
-            value = self.scalar(f, f"formats[{i}]")
-            if value and value not in FORMATS:
-                self.fail(f, f"formats[{i}]", f"unknown format '{value}' (known: {', '.join(FORMATS)})")
-            elif value:
-                formats.append(value)
-        if "formats" not in top:
-            formats = list(FORMATS)
-
-        checks = self.checks(top["checks"]) if "checks" in top else CheckSettings()
-        limits = self.limits(top["limits"]) if "limits" in top else Limits()
-
-        if self.problems:
-            raise ConfigError.collected(self.path, self.problems)
-        return Project(self.root, self.path, name or "", edition or "", source_language or "en",
-                       languages, documents, tuple(formats), checks, snippets, limits)
-
-    def limits(self, node: yaml.Node) -> Limits:
-        keys = {"translation-length-factor": "translation_factor", "translation-length-extra": "translation_extra",
-                "seconds-per-output": "seconds_per_output", "memory-per-output": "memory_per_output"}
-        m = self.mapping(node, "limits", (), tuple(keys))
-        values: dict[str, float] = {}
-        for key, field_name in keys.items():
-            if key in m:
-                text = self.scalar(m[key], f"limits.{key}") or ""
-                if key == "seconds-per-output":
-                    try:
-                        seconds = float(text)
-                    except ValueError:
-                        seconds = 0
-                    if not 0 < seconds < 1e6:
-                        self.fail(m[key], f"limits.{key}", f"expected a number of seconds above 0, not '{text}'")
-                    else:
-                        values[field_name] = seconds
-                elif not text.isdigit() or int(text) < 1:
-                    self.fail(m[key], f"limits.{key}", f"expected a whole number of at least 1, not '{text}'")
-                else:
-                    values[field_name] = int(text)
-        return Limits(**values)
-
-    def snippet_entry(self, node: yaml.Node, keypath: str) -> Snippet | None:
-        m = self.mapping(node, keypath, ("id", "sources"), ())
-        snippet_id = self.scalar(m.get("id"), f"{keypath}.id")
-        if snippet_id and not all(c.isalnum() or c in "-_" for c in snippet_id):
-            self.fail(m["id"], f"{keypath}.id", "use letters, digits, '-' and '_' only (it names files)")
-        sources = self.source_list(m, keypath)
-        return Snippet(snippet_id, tuple(sources), node.start_mark.line + 1) if snippet_id else None
-
-    def source_list(self, m: dict, keypath: str) -> list[Path]:
-        sources = []
-        for i, s in enumerate(self.seq(m.get("sources"), f"{keypath}.sources")):
-            value = self.scalar(s, f"{keypath}.sources[{i}]")
-            if value:
-                path = self.root / value
-                real, root = os.path.realpath(path), os.path.realpath(self.root)
-                if os.path.isabs(value) or not real.startswith(root + os.sep):
-                    # an absolute path, a '../' one or a symbolic link that leads out: outside files never get in
-                    self.fail(s, f"{keypath}.sources[{i}]", f"source file '{value}' lies outside the project")
-                elif not path.is_file():
-                    self.fail(s, f"{keypath}.sources[{i}]", f"source file '{value}' does not exist")
-                sources.append(path)
-        if "sources" in m and not sources and not self.seq(m.get("sources"), ""):
-            self.fail(m["sources"], f"{keypath}.sources", "list at least one source file")
-        return sources
-
-    def checks(self, node: yaml.Node) -> CheckSettings:
-        m = self.mapping(node, "checks", (), ("glossary", "allow-identical", "localized-urls", "rules"))
-        glossary = None
-        if "glossary" in m:
-            value = self.scalar(m["glossary"], "checks.glossary")
-            if value:
-                glossary = self.root / value
-                if not glossary.is_file():
-                    self.fail(m["glossary"], "checks.glossary", f"glossary file '{value}' does not exist")
-        allow = tuple(self.scalar(n, f"checks.allow-identical[{i}]") or ""
-                      for i, n in enumerate(self.seq(m.get("allow-identical"), "checks.allow-identical")))
-        urls: dict[str, dict[str, str]] = {}
-        if "localized-urls" in m:
-            langs = self.mapping(m["localized-urls"], "checks.localized-urls", (), tuple(
-                k.value for k, _ in getattr(m["localized-urls"], "value", []) if isinstance(k, yaml.ScalarNode)))
-            for code, table in langs.items():
-                pairs = self.mapping(table, f"checks.localized-urls.{code}", (), tuple(
-                    k.value for k, _ in getattr(table, "value", []) if isinstance(k, yaml.ScalarNode)))
-                urls[code] = {src: self.scalar(v, f"checks.localized-urls.{code}.{src}") or "" for src, v in pairs.items()}
-        rules: dict[str, CheckRule] = {}
-        if "rules" in m and isinstance(m["rules"], yaml.MappingNode):
-            for key_node, value_node in m["rules"].value:
-                path = f"checks.rules.{key_node.value}"
-                r = self.mapping(value_node, path, (), ("severity", "languages-off"))
-                severity = self.scalar(r.get("severity"), f"{path}.severity")
-                if severity is not None and severity not in ("error", "warning", "off"):
-                    self.fail(r["severity"], f"{path}.severity", "must be error, warning or off")
-                off = tuple(self.scalar(n, f"{path}.languages-off[{i}]") or ""
-                            for i, n in enumerate(self.seq(r.get("languages-off"), f"{path}.languages-off")))
-                rules[key_node.value] = CheckRule(severity, off, key_node.start_mark.line + 1)
-        elif "rules" in m:
-            self.fail(m["rules"], "checks.rules", "must be a mapping of check names")
-        return CheckSettings(glossary, allow, urls, rules)
-
-    def language(self, node: yaml.Node, keypath: str) -> Language | None:
-        m = self.mapping(node, keypath, ("code", "fonts"), ("heading-fonts", "direction", "release"))
-        code = self.scalar(m.get("code"), f"{keypath}.code")
-        if not code:
-            return None
-        try:
-            locale = Locale.parse(code, sep="-")
-        except (UnknownLocaleError, ValueError):
-            self.fail(m["code"], f"{keypath}.code",
-                      f"unknown language code '{code}' (use a BCP-47 tag such as 'fr' or 'zh-Hans')")
-            return None
-        font_nodes = self.seq(m.get("fonts"), f"{keypath}.fonts")
-        fonts = tuple(self.scalar(f, f"{keypath}.fonts[{i}]") or "" for i, f in enumerate(font_nodes))
-        if "fonts" in m and not fonts:
-            self.fail(m["fonts"], f"{keypath}.fonts", "name at least one font family")
-        heading_fonts = tuple(self.scalar(f, f"{keypath}.heading-fonts[{i}]") or ""
-                              for i, f in enumerate(self.seq(m.get("heading-fonts"), f"{keypath}.heading-fonts")))
-        direction = self.scalar(m.get("direction"), f"{keypath}.direction", locale.text_direction)
-        if direction != locale.text_direction:
-            self.fail(m["direction"], f"{keypath}.direction",
-                      f"'{direction}' contradicts the language's direction '{locale.text_direction}' (leave it out)")
-        release = ReleasePolicy()
-        if "release" in m:
-            r = self.mapping(m["release"], f"{keypath}.release", (),
-                             ("threshold", "words-threshold", "below", "required"))
-            threshold = self.scalar(r.get("threshold"), f"{keypath}.release.threshold", "100")
-            try:
-                value = float(threshold or "100")
-                if not 0 <= value <= 100:
-                    raise ValueError
-            except ValueError:
-                self.fail(r["threshold"], f"{keypath}.release.threshold", "must be a percentage from 0 to 100")
-                value = 100.0
-            below = self.scalar(r.get("below"), f"{keypath}.release.below", "draft")
-            if below not in POLICIES:
-                self.fail(r["below"], f"{keypath}.release.below", f"must be one of {', '.join(POLICIES)}")
-            required = self.scalar(r.get("required"), f"{keypath}.release.required", "false")
-            if required not in ("true", "false"):
-                self.fail(r["required"], f"{keypath}.release.required", "must be true or false")
-            words = None
-            if "words-threshold" in r:
-                try:
-                    words = float(self.scalar(r["words-threshold"], f"{keypath}.release.words-threshold") or "x")
-                    if not 0 <= words <= 100:
-                        raise ValueError
-                except ValueError:
-                    self.fail(r["words-threshold"], f"{keypath}.release.words-threshold",
+Text = Annotated[str, StringConstraints(min_length=1)]
+Identifier = yamlfile.checked(Text, lambda v: all(c.isalnum() or c in "-_" for c in v),
+                              "use letters, digits, '-' and '_' only (it names files)")
+Percentage = yamlfile.checked(Annotated[float, Field(ge=0, le=100)], lambda v: 0 <= float(v) <= 100,
                               "must be a percentage from 0 to 100")
-                    words = None
-            release = ReleasePolicy(value, below or "draft", required == "true", words)
-        return Language(code, fonts, direction or "ltr", release, node.start_mark.line + 1, heading_fonts)
+Flag = yamlfile.checked(bool, lambda v: str(v).lower() in ("true", "false"), "must be true or false")
+Count = yamlfile.checked(Annotated[int, Field(ge=1)], lambda v: str(v).isdigit() and int(v) >= 1,
+                         "expected a whole number of at least 1, not '{value}'")
+Seconds = yamlfile.checked(Annotated[float, Field(gt=0, lt=1e6)], lambda v: 0 < float(v) < 1e6,
+                           "expected a number of seconds above 0, not '{value}'")
+LanguageCode = yamlfile.checked(Text, lambda v: _known_locale(v),
+                                "unknown language code '{value}' (use a BCP-47 tag such as 'fr' or 'zh-Hans')")
+Sources = yamlfile.listing(Text, "list at least one source file")
 
-    def document(self, node: yaml.Node, keypath: str) -> Document | None:
-        m = self.mapping(node, keypath, ("id", "audience", "title", "kind", "sources"), ())
-        doc_id = self.scalar(m.get("id"), f"{keypath}.id")
-        if doc_id and not all(c.isalnum() or c in "-_" for c in doc_id):
-            self.fail(m["id"], f"{keypath}.id", "use letters, digits, '-' and '_' only (it names files)")
-        audience = self.scalar(m.get("audience"), f"{keypath}.audience")
-        title = self.scalar(m.get("title"), f"{keypath}.title")
-        kind = self.scalar(m.get("kind"), f"{keypath}.kind")
-        if kind and kind not in KINDS:
-            self.fail(m["kind"], f"{keypath}.kind", f"unknown kind '{kind}' (known: {', '.join(KINDS)})")
-        sources = self.source_list(m, keypath)
-        if not (doc_id and audience and title and kind):
-            return None
-        return Document(doc_id, audience, title, kind, tuple(sources), m["title"].start_mark.line + 1,
-                        m["audience"].start_mark.line + 1)
+
+class ProjectEntry(yamlfile.FileModel):
+    """``project:`` what is published."""
+
+    name: Text
+    edition: Text
+    source_language: Text = Field(description="the code of the language the masters are written in")
+
+
+class ReleaseEntry(yamlfile.FileModel):
+    """``release:`` what happens to a document below its threshold."""
+
+    threshold: Percentage = Field(default=100, description="percentage of translated messages")
+    words_threshold: Percentage | None = Field(default=None, description="percentage of translated source words")
+    below: yamlfile.one_of(POLICIES, "must be one of {known}") = "draft"
+    required: Flag = Field(default=False, description="below the threshold, the release gate fails")
+
+
+class LanguageEntry(yamlfile.FileModel):
+    """One language: a BCP-47 code, the fonts that draw it, its release policy."""
+
+    code: LanguageCode
+    fonts: yamlfile.listing(Text, "name at least one font family")
+    heading_fonts: list[Text] = []
+    direction: Literal["ltr", "rtl"] | None = Field(default=None, description="leave out: it comes from CLDR")
+    release: ReleaseEntry | None = None
+
+
+class DocumentEntry(yamlfile.FileModel):
+    """One publication: an audience, a kind of design and its master sources."""
+
+    id: Identifier
+    audience: Text
+    title: Text
+    kind: yamlfile.one_of(KINDS, "unknown kind '{value}' (known: {known})")
+    sources: Sources
+
+
+class SnippetEntry(yamlfile.FileModel):
+    """Text several documents include with ``::: {include=<id>}``."""
+
+    id: Identifier
+    sources: Sources
+
+
+class RuleEntry(yamlfile.FileModel):
+    severity: yamlfile.one_of(("error", "warning", "off"), "must be error, warning or off") | None = None
+    languages_off: list[Text] = []
+
+
+class ChecksEntry(yamlfile.FileModel):
+    glossary: Text | None = Field(default=None, description="a YAML glossary of approved terms")
+    allow_identical: list[Text] = []
+    localized_urls: dict[str, dict[str, Text]] = Field(default={}, description="language → source URL → URL")
+    rules: dict[str, RuleEntry] = Field(default={}, description="check name → how it runs")
+
+
+class LimitsEntry(yamlfile.FileModel):
+    translation_length_factor: Count = 10
+    translation_length_extra: Count = 1000
+    seconds_per_output: Seconds = 900
+    memory_per_output: Count = Field(default=4096, description="MiB")
+
+
+class ProjectFile(yamlfile.FileModel):
+    """The project file, ``cop-docs.yaml``."""
+
+    project: ProjectEntry
+    languages: list[LanguageEntry]
+    documents: list[DocumentEntry]
+    snippets: list[SnippetEntry] = []
+    formats: list[yamlfile.one_of(tuple(FORMATS), "unknown format '{value}' (known: {known})")] = list(FORMATS)
+    checks: ChecksEntry = ChecksEntry()
+    limits: LimitsEntry = LimitsEntry()
+
+
+def schema() -> dict:
+    """The JSON Schema of the project file, for editors (shipped as cop_docs/schemas/cop-docs.schema.json)."""
+    out = ProjectFile.model_json_schema(by_alias=True, mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **out, "title": CONFIG_NAME}
+
+
+# --- what the model cannot see: the project's files, and values that must agree ----------------------------
+
+def _consistency(data: dict, lines: yamlfile.Lines, root: Path) -> list[tuple[int, str]]:
+    """Problems across values, read from the plain data so that they are found even when the shape is wrong."""
+    problems: list[tuple[int, str]] = []
+
+    def fail(loc: tuple, message: str) -> None:
+        problems.append((lines.of(loc), f"{yamlfile.keypath(loc)}: {message}"))
+
+    data = data if isinstance(data, dict) else {}
+    languages = [(i, lang) for i, lang in enumerate(_items(data, "languages")) if isinstance(lang, dict)]
+    codes: list[str] = []
+    for i, lang in languages:
+        code = lang.get("code")
+        if not isinstance(code, str):
+            continue
+        if code in codes:
+            fail(("languages", i, "code"), f"language '{code}' is listed twice")
+        codes.append(code)
+        try:
+            direction = Locale.parse(code, sep="-").text_direction
+        except (UnknownLocaleError, ValueError):
+            continue
+        if lang.get("direction") in ("ltr", "rtl") and lang["direction"] != direction:
+            fail(("languages", i, "direction"),
+                 f"'{lang['direction']}' contradicts the language's direction '{direction}' (leave it out)")
+    meta = data.get("project") if isinstance(data.get("project"), dict) else {}
+    source = meta.get("source-language", "en")
+    if codes and isinstance(source, str) and source not in codes:
+        fail(("project", "source-language") if "source-language" in meta else (),
+             f"'{source}' is not one of the configured languages")
+
+    ids: dict[str, int] = {}
+    for group in ("documents", "snippets"):
+        for i, entry in enumerate(_items(data, group)):
+            if not isinstance(entry, dict):
+                continue
+            if isinstance(entry.get("id"), str):
+                ids[entry["id"]] = ids.get(entry["id"], 0) + 1
+            for j, value in enumerate(_items(entry, "sources")):
+                if isinstance(value, str) and value:
+                    problem = _outside_or_missing(root, value, "source file")
+                    if problem:
+                        fail((group, i, "sources", j), problem)
+    for group in ("documents", "snippets"):
+        for i, entry in enumerate(_items(data, group)):
+            if isinstance(entry, dict) and ids.get(entry.get("id"), 0) > 1:
+                problems.append((lines.of((group, i)),
+                                 f"id '{entry['id']}' names two documents or snippets (it names their catalog)"))
+    checks = data.get("checks") if isinstance(data.get("checks"), dict) else {}
+    if isinstance(checks.get("glossary"), str) and checks["glossary"]:
+        problem = _outside_or_missing(root, checks["glossary"], "glossary file")
+        if problem:
+            fail(("checks", "glossary"), problem)
+    return problems
+
+
+def _known_locale(code: str) -> bool:
+    try:
+        return bool(Locale.parse(code, sep="-"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+
+
+def _items(data: dict, key: str) -> list:
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _outside_or_missing(root: Path, value: str, what: str) -> str | None:
+    path = root / value
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    if os.path.isabs(value) or not real.startswith(top + os.sep):
+        # an absolute path, a '../' one or a symbolic link that leads out: outside files never get in
+        return f"{what} '{value}' lies outside the project"
+    if not path.is_file():
+        return f"{what} '{value}' does not exist"
+    return None
+
+
+def _project(model: ProjectFile, lines: yamlfile.Lines, path: Path) -> Project:
+    """The in-memory project: paths resolved, defaults from CLDR, and the lines messages refer to."""
+    root = path.parent
+    languages = []
+    for i, entry in enumerate(model.languages):
+        r = entry.release
+        release = ReleasePolicy(r.threshold, r.below, r.required, r.words_threshold) if r else ReleasePolicy()
+        direction = entry.direction or Locale.parse(entry.code, sep="-").text_direction
+        languages.append(Language(entry.code, tuple(entry.fonts), direction, release, lines.of(("languages", i)),
+                                  tuple(entry.heading_fonts)))
+    documents = [Document(d.id, d.audience, d.title, d.kind, tuple(root / s for s in d.sources),
+                          lines.of(("documents", i, "title")), lines.of(("documents", i, "audience")))
+                 for i, d in enumerate(model.documents)]
+    snippets = [Snippet(s.id, tuple(root / p for p in s.sources), lines.of(("snippets", i)))
+                for i, s in enumerate(model.snippets)]
+    c = model.checks
+    rules = {name: CheckRule(rule.severity, tuple(rule.languages_off), lines.key(("checks", "rules", name)))
+             for name, rule in c.rules.items()}
+    checks = CheckSettings(root / c.glossary if c.glossary else None, tuple(c.allow_identical),
+                           {code: dict(table) for code, table in c.localized_urls.items()}, rules)
+    m = model.limits
+    limits = Limits(m.translation_length_factor, m.translation_length_extra, m.seconds_per_output, m.memory_per_output)
+    p = model.project
+    return Project(root, path, p.name, p.edition, p.source_language, languages, documents, tuple(model.formats),
+                   checks, snippets, limits)

@@ -54,10 +54,13 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 import yaml
 from babel import Locale, UnknownLocaleError
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
+from .. import yamlfile
 from ..errors import ConfigError
 from ..words import letter_runs
 from .base import Check, Context, Finding, Message, is_arabic_letter, is_cjk
@@ -153,6 +156,32 @@ def _source_pattern(term: Term) -> re.Pattern:
 
 # --- loading --------------------------------------------------------------------------------------------
 
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_FORMS_SCHEMA = {"anyOf": [{"type": "string", "minLength": 1},
+                           {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}]}
+Forms = Annotated[yamlfile.listing(Text, "list at least one translation"),
+                  BeforeValidator(lambda v: [v] if isinstance(v, str) else v), WithJsonSchema(_FORMS_SCHEMA)]
+
+
+class TermEntry(yamlfile.FileModel):
+    """One term: its source text and, under language codes, its approved translations (a text or a list)."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, Forms] = Field(init=False)
+
+    source: Text = Field(description="the term as it appears in a sentence of the masters")
+    keep: yamlfile.checked(bool, lambda v: str(v).lower() in ("true", "false"), "must be true or false") = Field(
+        default=False, description="do not translate: the term must appear unchanged")
+    match_case: yamlfile.checked(bool, lambda v: str(v).lower() in ("true", "false"), "must be true or false") = False
+    note: Text | None = None
+
+
+class GlossaryFile(yamlfile.FileModel):
+    """A glossary: approved translations, and terms never translated."""
+
+    terms: list[TermEntry]
+
+
 _CACHE: dict[tuple[str, int, int], Glossary] = {}
 
 
@@ -161,103 +190,51 @@ def load_glossary(path: Path | str) -> Glossary:
     path = Path(path)
     try:
         stat = path.stat()
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-        if key in _CACHE:
-            return _CACHE[key]
-        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read glossary: {exc.strerror}", path) from None
-    except UnicodeDecodeError:
-        raise ConfigError("the glossary is not UTF-8 text", path) from None
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path, mark.line + 1 if mark else None) from None
-    glossary = _Reader(path).glossary(node)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key in _CACHE:
+        return _CACHE[key]
+    node = yamlfile.compose(path, "glossary")
+    if not isinstance(node, yaml.MappingNode):
+        raise ConfigError("the glossary must be a mapping with a 'terms' list", path, 1)
+    data, model, lines, problems = yamlfile.validate(GlossaryFile, path, node)
+    for i, term in enumerate(data.get("terms") if isinstance(data.get("terms"), list) else []):
+        if not isinstance(term, dict):
+            continue
+        for name in term:
+            if name not in _RESERVED and not _is_language(name):
+                problems.append((lines.key(("terms", i, name)), f"terms[{i}].{name}: unknown key (a language code such "
+                                 f"as 'fr' or 'zh-Hans', or one of {', '.join(_RESERVED)})"))
+        if term.get("keep") == "true" and set(term) - set(_RESERVED):
+            problems.append((lines.of(("terms", i)), f"terms[{i}]: a do-not-translate term (keep: true) takes no translations"))
+    # an unknown key is reported once, as not a language, not again as a bad list of translations
+    problems = list(dict.fromkeys(p for p in problems if not _repeats(p, problems)))
+    yamlfile.raise_problems(path, problems)
+    terms = tuple(Term(t.source, {code: tuple(forms) for code, forms in (t.model_extra or {}).items()}, t.keep,
+                       t.match_case, t.note or "", lines.of(("terms", i))) for i, t in enumerate(model.terms))
+    glossary = Glossary(terms, path, path.name)
     _CACHE[key] = glossary
     return glossary
 
 
-class _Reader:
-    def __init__(self, path: Path):
-        self.path = path
-        self.problems: list[tuple[int, str]] = []
+def glossary_schema() -> dict:
+    """The JSON Schema of a glossary file (shipped as cop_docs/schemas/glossary.schema.json)."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            **GlossaryFile.model_json_schema(by_alias=True, mode="validation"), "title": "cop-docs glossary"}
 
-    def fail(self, node: yaml.Node, message: str) -> None:
-        self.problems.append((node.start_mark.line + 1, message))
 
-    def glossary(self, node: yaml.Node | None) -> Glossary:
-        terms: list[Term] = []
-        if not isinstance(node, yaml.MappingNode):
-            raise ConfigError("the glossary must be a mapping with a 'terms' list", self.path, 1)
-        top = {k.value: v for k, v in node.value}
-        for k, _ in node.value:
-            if k.value != "terms":
-                self.fail(k, f"{k.value}: unknown key (allowed: terms)")
-        items = top.get("terms")
-        if not isinstance(items, yaml.SequenceNode):
-            self.fail(items or node, "terms: must be a list of terms")
-        else:
-            for i, item in enumerate(items.value):
-                term = self.term(item, f"terms[{i}]")
-                if term:
-                    terms.append(term)
-        if self.problems:
-            raise ConfigError.collected(self.path, self.problems)
-        return Glossary(tuple(terms), self.path, self.path.name)
-
-    def text(self, node: yaml.Node, where: str) -> str | None:
-        if isinstance(node, yaml.ScalarNode) and str(node.value).strip():
-            return str(node.value).strip()
-        self.fail(node, f"{where}: must be a non-empty text")
-        return None
-
-    def flag(self, node: yaml.Node, where: str) -> bool:
-        if isinstance(node, yaml.ScalarNode) and node.value in ("true", "false"):
-            return node.value == "true"
-        self.fail(node, f"{where}: must be true or false")
+def _is_language(name: str) -> bool:
+    try:
+        return bool(Locale.parse(name, sep="-"))
+    except (UnknownLocaleError, ValueError, TypeError):
         return False
 
-    def term(self, node: yaml.Node, where: str) -> Term | None:
-        if not isinstance(node, yaml.MappingNode):
-            self.fail(node, f"{where}: must be a mapping with a 'source' key")
-            return None
-        fields = {}
-        for k, v in node.value:
-            if k.value in fields:
-                self.fail(k, f"{where}.{k.value}: key given twice")
-            fields[k.value] = (k, v)
-        if "source" not in fields:
-            self.fail(node, f"{where}: missing required key 'source'")
-            return None
-        source = self.text(fields["source"][1], f"{where}.source")
-        keep = self.flag(fields["keep"][1], f"{where}.keep") if "keep" in fields else False
-        match_case = self.flag(fields["match-case"][1], f"{where}.match-case") if "match-case" in fields else False
-        note = self.text(fields["note"][1], f"{where}.note") if "note" in fields else ""
-        translations: dict[str, tuple[str, ...]] = {}
-        for name, (k, v) in fields.items():
-            if name in _RESERVED:
-                continue
-            try:
-                Locale.parse(name, sep="-")
-            except (UnknownLocaleError, ValueError):
-                self.fail(k, f"{where}.{name}: unknown key (a language code such as 'fr' or 'zh-Hans', or one of "
-                             f"{', '.join(_RESERVED)})")
-                continue
-            if isinstance(v, yaml.SequenceNode):
-                forms = tuple(t for j, n in enumerate(v.value) if (t := self.text(n, f"{where}.{name}[{j}]")))
-                if not v.value:
-                    self.fail(v, f"{where}.{name}: list at least one translation")
-            else:
-                forms = tuple(t for t in [self.text(v, f"{where}.{name}")] if t)
-            if forms:
-                translations[name] = forms
-        if keep and translations:
-            self.fail(node, f"{where}: a do-not-translate term (keep: true) takes no translations")
-        if not source:
-            return None
-        return Term(source, translations, keep, match_case, note or "", node.start_mark.line + 1)
+
+def _repeats(problem: tuple[int, str], problems: list[tuple[int, str]]) -> bool:
+    line, message = problem
+    where = message.split(": ", 1)[0]
+    return any(m.startswith(where + ": unknown key") and m != message for n, m in problems)
 
 
 # --- the check ------------------------------------------------------------------------------------------

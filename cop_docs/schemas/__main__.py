@@ -1,0 +1,4 @@
+from . import write
+
+for path in write():
+    print(path)
