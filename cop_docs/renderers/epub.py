@@ -6,19 +6,20 @@ direction, a stable identifier, the schema.org accessibility properties) and a c
 dates come from SOURCE_DATE_EPOCH. The file is then finished here, for what pandoc has no option for:
 landmarks named in the document's language, the start of the text among them; chapters titled by their
 heading; the conformance claim; subsets of the fonts of scripts that reading systems may lack
-(:mod:`.epub_fonts`). The same job gives the same bytes.
+(:mod:`.epub_fonts`). Those edits are made on the parts as XML trees (:mod:`.epub_package`), never on their
+text. The same job gives the same bytes.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import tempfile
 import uuid
-import xml.etree.ElementTree as ET
 import zipfile
 from html import escape
 from pathlib import Path
+
+from lxml import etree
 
 from .. import locale, pandoc
 from ..errors import RenderError
@@ -27,6 +28,7 @@ from ..scripts import script
 from ..segments import Json
 from ..tree import elements, meta_text
 from . import Job, Renderer, cover, epub_fonts, resources, theme
+from . import epub_package as parts
 
 _NAMESPACE = uuid.UUID("6f1b0c5e-2f7a-4c43-9a55-0c1c5b8d0e11")
 
@@ -34,7 +36,6 @@ _NAMESPACE = uuid.UUID("6f1b0c5e-2f7a-4c43-9a55-0c1c5b8d0e11")
 _OPF, _NAV, _CSS, _NCX = "EPUB/content.opf", "EPUB/nav.xhtml", "EPUB/styles/stylesheet1.css", "EPUB/toc.ncx"
 _COVER_PAGE, _TITLE_PAGE = "text/cover.xhtml", "text/title_page.xhtml"
 _COVER_PART, _COVER_IMAGE, _TITLE_PAGE_PART = f"EPUB/{_COVER_PAGE}", "EPUB/media/cover.png", f"EPUB/{_TITLE_PAGE}"
-_XHTML, _SVG, _XLINK = "http://www.w3.org/1999/xhtml", "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
 
 #: The landmarks besides the table of contents (named by the document's own ``toc-title``), in the tool's words.
 LANDMARKS = ("Cover", "Title page", "Start of content")
@@ -143,13 +144,14 @@ def _finish(job: Job, written: Path, target: Path, css: str, cover_png: bytes) -
             raise RenderError(f"pandoc {pandoc.version()} wrote an EPUB without {part}: cannot finish it")
     _check_pages(job, files)
     files[_CSS] = css.encode("utf-8")
-    opf = _with_cover(job, files, cover_png, files[_OPF].decode("utf-8"))
+    package = parts.parse(files[_OPF])
+    _with_cover(job, files, cover_png, package)
     order = [info.filename for info in infos]
     order[order.index(_TITLE_PAGE_PART):order.index(_TITLE_PAGE_PART)] = [_COVER_PART, _COVER_IMAGE]
-    for name in _spine(opf):
+    for name in _spine(package):
         if name.startswith("text/ch"):
             files[f"EPUB/{name}"] = _titled(files[f"EPUB/{name}"], job.title)
-    files[_NAV] = _with_landmarks(job, files[_NAV].decode("utf-8"), files, opf).encode("utf-8")
+    files[_NAV] = _with_landmarks(job, files[_NAV], files, package)
 
     text = epub_fonts.BookText()
     for name, data in files.items():
@@ -160,9 +162,11 @@ def _finish(job: Job, written: Path, target: Path, css: str, cover_png: bytes) -
     embedded = epub_fonts.embedded_fonts(job.language, text, cache)
     if embedded:
         files[_CSS] = "".join(f.css for f in embedded).encode("utf-8") + files[_CSS]
-    opf = _with_conformance(job, opf)
-    opf = _with_fonts(opf, embedded)
-    files[_OPF] = opf.encode("utf-8")
+    _with_conformance(job, package)
+    manifest = parts.find(package, "opf:manifest", "a manifest")
+    for i, font in enumerate(embedded, 1):
+        parts.add(manifest, "item", {"id": f"font-{i}", "href": f"fonts/{font.name}", "media-type": epub_fonts.MEDIA_TYPE})
+    files[_OPF] = parts.serialise(package, files[_OPF])
 
     stamp = infos[0].date_time
     kinds = {info.filename: info.compress_type for info in infos}
@@ -183,8 +187,8 @@ def _check_pages(job: Job, files: dict[str, bytes]) -> None:
     for name, data in files.items():
         if name.endswith(".xhtml"):
             try:
-                ET.fromstring(data)
-            except ET.ParseError as exc:
+                parts.parse(data)
+            except etree.XMLSyntaxError as exc:
                 where, line = _unbalanced_raw_html(job)
                 raise RenderError(f"the e-book page {name.removeprefix('EPUB/')} is not well-formed XHTML ({exc}): raw "
                                   "HTML in the masters must close every element it opens", where, line) from None
@@ -198,9 +202,9 @@ def _unbalanced_raw_html(job: Job) -> tuple[str | None, int | None]:
     files = [*job.document.sources, *(p for s in sources.included_snippets(job.project, job.document) for p in s.sources)]
     for html in found:
         try:
-            ET.fromstring(f"<r>{html}</r>")
+            parts.parse(f"<r>{html}</r>".encode())
             continue
-        except ET.ParseError:
+        except etree.XMLSyntaxError:
             pass
         first = html.strip().splitlines()[0] if html.strip() else html
         for path in files:
@@ -210,137 +214,109 @@ def _unbalanced_raw_html(job: Job) -> tuple[str | None, int | None]:
     return None, None
 
 
-def _with_cover(job: Job, files: dict[str, bytes], png: bytes, opf: str) -> str:
-    """Put the cover into the package (the picture, a page that shows it, and where a reading system looks for
-    them) and return the package document that names them. The page is built as a tree and serialised, so the
-    text alternative (the document's title, a translation) is escaped whatever it holds."""
+def _with_cover(job: Job, files: dict[str, bytes], png: bytes, package: etree._Element) -> None:
+    """Put the cover into the package: the picture, a page that shows it, and where a reading system looks for
+    them (the manifest, the start of the spine, the guide, the NCX). The title page joins the reading order."""
     from PIL import Image  # the cover's size; Pillow draws the covers too
 
     with Image.open(io.BytesIO(png)) as picture:
         width, height = picture.size
-    alt = cover.alt_text(job)
     files[_COVER_IMAGE] = png
-    files[_COVER_PART] = _cover_page(job, alt, width, height)
+    files[_COVER_PART] = _cover_page(job, cover.alt_text(job), width, height)
     if _TITLE_PAGE_PART not in files:
         raise RenderError(f"pandoc {pandoc.version()} wrote an EPUB without {_TITLE_PAGE_PART}: cannot finish it")
-    opf = _insert_before(opf, "</manifest>",
-                         '    <item id="cover_xhtml" href="text/cover.xhtml" media-type="application/xhtml+xml"'
-                         ' properties="svg" />\n'
-                         '    <item properties="cover-image" id="cover_png" href="media/cover.png"'
-                         ' media-type="image/png" />\n')
-    spine = _require(re.search(r"<spine[^>]*>\n", opf), "a spine")
-    opf = opf[:spine.end()] + '    <itemref idref="cover_xhtml" />\n' + opf[spine.end():]
-    opf = opf.replace('<itemref idref="title_page_xhtml" linear="no" />', '<itemref idref="title_page_xhtml" linear="yes" />')
+    manifest = parts.find(package, "opf:manifest", "a manifest")
+    parts.add(manifest, "item", {"id": "cover_xhtml", "href": _COVER_PAGE, "media-type": "application/xhtml+xml",
+                               "properties": "svg"})
+    parts.add(manifest, "item", {"properties": "cover-image", "id": "cover_png", "href": "media/cover.png",
+                               "media-type": "image/png"})
+    spine = parts.find(package, "opf:spine", "a spine")
+    parts.add(spine, "itemref", {"idref": "cover_xhtml"}, index=0)
+    for itemref in spine:
+        if itemref.get("idref") == "title_page_xhtml":
+            itemref.set("linear", "yes")
     _, (cover_name, _, _) = landmark_names(job)
-    reference = _markup("reference", {"type": "cover", "title": cover_name, "href": _COVER_PAGE})
-    opf = _insert_before(opf, "</guide>", f"    {reference}\n")
-    ncx = files[_NCX].decode("utf-8")
-    files[_NCX] = _insert_before(ncx, "</head>", '    <meta name="cover" content="cover_png" />\n').encode("utf-8")
-    return opf
+    parts.add(parts.find(package, "opf:guide", "a guide"), "reference",
+            {"type": "cover", "title": cover_name, "href": _COVER_PAGE})
+    ncx = parts.parse(files[_NCX])
+    parts.add(parts.find(ncx, "ncx:head", "an NCX head"), "meta", {"name": "cover", "content": "cover_png"})
+    files[_NCX] = parts.serialise(ncx, files[_NCX])
 
 
 def _cover_page(job: Job, alt: str, width: int, height: int) -> bytes:
-    for prefix, uri in (("", _XHTML), ("svg", _SVG), ("xlink", _XLINK)):
-        ET.register_namespace(prefix, uri)
-    html = ET.Element(f"{{{_XHTML}}}html", {"lang": job.language.code, "xml:lang": job.language.code})
+    """The page that shows the cover, built as a tree: its text alternative (a translation) is escaped."""
+    html = etree.Element(f"{{{parts.XHTML}}}html", {"lang": job.language.code, parts.XML_LANG: job.language.code},
+                         nsmap={None: parts.XHTML, "svg": parts.SVG, "xlink": parts.XLINK})
     if job.language.direction == "rtl":
         html.set("dir", "rtl")
-    head = ET.SubElement(html, f"{{{_XHTML}}}head")
-    ET.SubElement(head, f"{{{_XHTML}}}meta", {"charset": "utf-8"})
-    ET.SubElement(head, f"{{{_XHTML}}}title").text = job.title
-    ET.SubElement(head, f"{{{_XHTML}}}link", {"rel": "stylesheet", "type": "text/css", "href": "../styles/stylesheet1.css"})
-    body = ET.SubElement(html, f"{{{_XHTML}}}body", {"id": "cover"})
-    frame = ET.SubElement(body, f"{{{_XHTML}}}div", {"id": "cover-image"})
-    svg = ET.SubElement(frame, f"{{{_SVG}}}svg", {
+    head = etree.SubElement(html, f"{{{parts.XHTML}}}head")
+    etree.SubElement(head, f"{{{parts.XHTML}}}meta", {"charset": "utf-8"})
+    etree.SubElement(head, f"{{{parts.XHTML}}}title").text = job.title
+    etree.SubElement(head, f"{{{parts.XHTML}}}link", {"rel": "stylesheet", "type": "text/css",
+                                                    "href": "../styles/stylesheet1.css"})
+    body = etree.SubElement(html, f"{{{parts.XHTML}}}body", {"id": "cover"})
+    frame = etree.SubElement(body, f"{{{parts.XHTML}}}div", {"id": "cover-image"})
+    svg = etree.SubElement(frame, f"{{{parts.SVG}}}svg", {
         "version": "1.1", "width": "100%", "height": "100%", "viewBox": f"0 0 {width} {height}",
         "preserveAspectRatio": "xMidYMid", "role": "img", "aria-label": alt})
-    ET.SubElement(svg, f"{{{_SVG}}}title").text = alt
-    ET.SubElement(svg, f"{{{_SVG}}}image", {"width": str(width), "height": str(height),
-                                            f"{{{_XLINK}}}href": "../media/cover.png"})
-    text = ET.tostring(html, encoding="unicode")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n' + text + "\n").encode("utf-8")
+    etree.SubElement(svg, f"{{{parts.SVG}}}title").text = alt
+    etree.SubElement(svg, f"{{{parts.SVG}}}image", {"width": str(width), "height": str(height),
+                                                  f"{{{parts.XLINK}}}href": "../media/cover.png"})
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n' + etree.tostring(html, encoding="utf-8") + b"\n"
 
 
-def _markup(tag: str, attrs: dict[str, str] | None = None, text: str | None = None) -> str:
-    """One element as XML text, its attributes and text escaped by the serialiser (they may hold translations)."""
-    element = ET.Element(tag, attrs or {})
-    element.text = text
-    return ET.tostring(element, encoding="unicode")
-
-
-def _require(found: re.Match[str] | None, what: str) -> re.Match[str]:
-    if found is None:
-        raise RenderError(f"pandoc {pandoc.version()} wrote an EPUB without {what}: cannot finish it")
-    return found
-
-
-_OPF_NS = {"opf": "http://www.idpf.org/2007/opf"}
-_EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-
-
-def _spine(opf: str) -> list[str]:
-    """The content documents in reading order, relative to the package folder (the package read as XML)."""
-    package = ET.fromstring(opf)
-    hrefs = {item.get("id"): item.get("href") for item in package.iterfind("opf:manifest/opf:item", _OPF_NS)}
-    return [hrefs[ref.get("idref")] for ref in package.iterfind("opf:spine/opf:itemref", _OPF_NS)]
+def _spine(package: etree._Element) -> list[str]:
+    """The content documents in reading order, relative to the package folder."""
+    ns = {"opf": parts.OPF}
+    hrefs = {item.get("id"): item.get("href") for item in package.iterfind("opf:manifest/opf:item", ns)}
+    return [hrefs[ref.get("idref")] for ref in package.iterfind("opf:spine/opf:itemref", ns)]
 
 
 def _is_body_text(xhtml: bytes) -> bool:
     """Whether a content document is marked as the start of the body text (``epub:type="bodymatter"``)."""
     if not xhtml:
         return False
-    body = ET.fromstring(xhtml).find(f"{{{_XHTML}}}body")
-    return body is not None and "bodymatter" in (body.get(_EPUB_TYPE) or "").split()
+    body = parts.parse(xhtml).find(f"{{{parts.XHTML}}}body")
+    return body is not None and "bodymatter" in (body.get(parts.EPUB_TYPE) or "").split()
 
 
 def _titled(xhtml: bytes, fallback: str) -> bytes:
     """A chapter titled by its first heading (pandoc titles it with its file name)."""
-    root = ET.fromstring(xhtml)
-    heading = next((el for el in root.iter() if el.tag.removeprefix("{http://www.w3.org/1999/xhtml}")
-                    in epub_fonts.HEADINGS), None)
+    root = parts.parse(xhtml)
+    heading = next((el for el in root.iter(*(f"{{{parts.XHTML}}}{h}" for h in epub_fonts.HEADINGS))), None)
     title = (" ".join("".join(heading.itertext()).split()) if heading is not None else "") or fallback
-    text = xhtml.decode("utf-8")
-    found = _require(re.search(r"<title>[^<]*</title>", text), "a title in each chapter")
-    return (text[:found.start()] + _markup("title", text=title) + text[found.end():]).encode()
+    parts.find(root, "h:head/h:title", "a title in each chapter").text = title
+    return parts.serialise(root, xhtml)
 
 
-def _with_landmarks(job: Job, nav: str, files: dict[str, bytes], opf: str) -> str:
+def _with_landmarks(job: Job, nav: bytes, files: dict[str, bytes], package: etree._Element) -> bytes:
     """The landmarks: cover, title page, table of contents and start of the text, named in the book's language."""
     names_lang, (cover_name, title_name, start_name) = landmark_names(job)
     toc_name = meta_text(job.doc["meta"].get("toc-title"))
-    start = next((name for name in _spine(opf)
+    start = next((name for name in _spine(package)
                   if _is_body_text(files.get(f"EPUB/{name}", b""))), None)
     if start is None:
         raise RenderError(f"the EPUB of '{job.document.id}' ({job.language.code}) has no body text")
-    lang = {} if names_lang == job.language.code else {"lang": names_lang, "xml:lang": names_lang}
+    lang = {} if names_lang == job.language.code else {"lang": names_lang, parts.XML_LANG: names_lang}
     items = [(_COVER_PAGE, "cover", cover_name, lang), (_TITLE_PAGE, "titlepage", title_name, lang),
              ("#toc", "toc", toc_name, {}), (start, "bodymatter", start_name, lang)]
-    block = ET.Element("nav", {"epub:type": "landmarks", "id": "landmarks", "hidden": "hidden"})
-    listing = ET.SubElement(block, "ol")
+    root = parts.parse(nav)
+    old = parts.find(root, ".//h:nav[@epub:type='landmarks']", "landmarks")
+    block = etree.Element(f"{{{parts.XHTML}}}nav", {parts.EPUB_TYPE: "landmarks", "id": "landmarks", "hidden": "hidden"})
+    listing = etree.SubElement(block, f"{{{parts.XHTML}}}ol")
     for href, kind, name, attrs in items:
-        ET.SubElement(ET.SubElement(listing, "li"), "a", {"href": href, "epub:type": kind, **attrs}).text = name
-    found = _require(re.search(r'<nav epub:type="landmarks".*?</nav>', nav, re.S), "landmarks")
-    return nav[:found.start()] + ET.tostring(block, encoding="unicode") + nav[found.end():]
+        item = etree.SubElement(listing, f"{{{parts.XHTML}}}li")
+        etree.SubElement(item, f"{{{parts.XHTML}}}a", {"href": href, parts.EPUB_TYPE: kind, **attrs}).text = name
+    block.tail = old.tail
+    old.getparent().replace(old, block)
+    return parts.serialise(root, nav)
 
 
-def _with_conformance(job: Job, opf: str) -> str:
+def _with_conformance(job: Job, package: etree._Element) -> None:
     """The conformance claim (pandoc writes the schema.org metadata, not this), and the summary marked with the
     language it is written in (the tool's words: the book's language, or the one they fall back to)."""
-    opf = opf.replace('<meta property="schema:accessibilitySummary">',
-                      f'<meta property="schema:accessibilitySummary" xml:lang="{locale.language_of(job.language.code)}">')
-    claim = (f'    {_markup("meta", {"property": "dcterms:conformsTo"}, CONFORMANCE)}\n'
-             f'    {_markup("meta", {"property": "a11y:certifiedBy"}, job.project.name)}\n')
-    return _insert_before(opf, "</metadata>", claim)
-
-
-def _with_fonts(opf: str, embedded: list[epub_fonts.EmbeddedFont]) -> str:
-    items = "".join(
-        f'    {_markup("item", {"id": f"font-{i}", "href": f"fonts/{f.name}", "media-type": epub_fonts.MEDIA_TYPE})}\n'
-        for i, f in enumerate(embedded, 1))
-    return _insert_before(opf, "</manifest>", items)
-
-
-def _insert_before(text: str, closing: str, lines: str) -> str:
-    """Lines put before the line that closes an element."""
-    found = _require(re.search(rf"^[ \t]*{re.escape(closing)}", text, re.M), closing)
-    return text[:found.start()] + lines + text[found.start():]
+    metadata = parts.find(package, "opf:metadata", "metadata")
+    for meta in metadata.iterfind(f"{{{parts.OPF}}}meta[@property='schema:accessibilitySummary']"):
+        meta.set(parts.XML_LANG, locale.language_of(job.language.code))
+    parts.add(metadata, "meta", {"property": "dcterms:conformsTo"}, CONFORMANCE)
+    parts.add(metadata, "meta", {"property": "a11y:certifiedBy"}, job.project.name)
