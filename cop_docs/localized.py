@@ -21,6 +21,7 @@ from .localization import Key, localize
 from .localization import Shown as ShownBlock
 from .segments import Json
 from .sources import SourceFile
+from .tree import nodes
 
 
 def translations(project: Project, item: Document | Snippet, lang: Language) -> dict[Key, str]:
@@ -104,17 +105,7 @@ def localized(project: Project, doc: Document, lang: Language, files: list[Sourc
 
 def _reachable(ast: Json, record: list[ShownBlock]) -> list[ShownBlock]:
     """The recorded blocks that are still in the document (not left out by an ``only`` div, say)."""
-    seen: set[int] = set()
-    stack: list = [ast["blocks"], ast["meta"]]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, dict):
-            stack.extend(v for v in node.values() if isinstance(v, dict | list))
-        elif isinstance(node, list):
-            stack.extend(v for v in node if isinstance(v, dict | list))
+    seen = {id(node) for node in nodes([ast["blocks"], ast["meta"]])}
     return [b for b in record if id(b.segment.holder) in seen]
 
 

@@ -227,23 +227,15 @@ def check_raw_html(doc: Json, text: str, path: str, root: Path) -> None:
             return f"raw HTML loads '{url}', which lies outside sources/"
         return None
 
-    def visit(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("t") in ("RawBlock", "RawInline") and node["c"][0] == "html":
-                for url in raw_html_urls(node["c"][1]):
-                    why = problem(url)
-                    if why:
-                        line = next((n for n, t in enumerate(text.splitlines(), 1) if url in t), None)
-                        raise SourceError(why, path, line)
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for value in node:
-                visit(value)
-
-    if "<" in text:
-        visit(doc.get("blocks", []))
-        visit(doc.get("meta", {}))
+    if "<" not in text:
+        return
+    for raw in elements([doc.get("blocks", []), doc.get("meta", {})], ("RawBlock", "RawInline")):
+        if raw["c"][0] == "html":
+            for url in raw_html_urls(raw["c"][1]):
+                why = problem(url)
+                if why:
+                    line = next((n for n, t in enumerate(text.splitlines(), 1) if url in t), None)
+                    raise SourceError(why, path, line)
 
 
 def check_depth(doc: Json, path: str) -> None:

@@ -1,7 +1,8 @@
 """The pandoc JSON tree: walking it, and reading its metadata as text.
 
-In: a pandoc document (``{"blocks": …, "meta": …}``), or any part of one. Out: its elements (the objects with a
-``"t"``), depth-first in document order, those of some types only if asked; and metadata values as plain text.
+In: a pandoc document (``{"blocks": …, "meta": …}``), or any part of one. Out: its nodes, or its elements (the
+objects with a ``"t"``), depth-first in document order, those of some types only if asked; and metadata values
+as plain text.
 Every walk over the tree in the package goes through :func:`elements`, so a new kind of element or a new
 container is one change here.
 """
@@ -16,19 +17,24 @@ from .segments import stringify
 Json = dict[str, Any]
 
 
-def elements(root: object, types: Collection[str] | None = None) -> Iterator[Json]:
-    """Every element under ``root`` (itself included), depth-first in document order; with ``types``, only
-    elements of those types. An element may be changed in place when it is yielded: its children are read after."""
+def nodes(root: object) -> Iterator[Json | list]:
+    """Every object and list under ``root`` (itself included), depth-first in document order. A node may be
+    changed in place when it is yielded: its children are read after."""
     stack: list[object] = [root]
     while stack:
         node = stack.pop()
-        if isinstance(node, dict):
-            kind = node.get("t")
-            if kind is not None and (types is None or kind in types):
-                yield node
-            stack.extend(reversed([v for v in node.values() if isinstance(v, dict | list)]))
-        elif isinstance(node, list):
-            stack.extend(reversed([v for v in node if isinstance(v, dict | list)]))
+        if isinstance(node, dict | list):
+            yield node
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend(reversed([v for v in children if isinstance(v, dict | list)]))
+
+
+def elements(root: object, types: Collection[str] | None = None) -> Iterator[Json]:
+    """Every element (object with a ``"t"``) under ``root``, itself included, depth-first in document order;
+    with ``types``, only elements of those types. An element may be changed in place when it is yielded."""
+    for node in nodes(root):
+        if isinstance(node, dict) and "t" in node and (types is None or node["t"] in types):
+            yield node
 
 
 def meta_text(value: Json | None) -> str:
