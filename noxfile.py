@@ -52,7 +52,7 @@ def fuzz(session: nox.Session) -> None:
     """Run the fuzz suite with many more examples than the tests do (nox -s fuzz -- 2000 for more still)."""
     _install(session, "test")
     examples = session.posargs[0] if session.posargs else "500"
-    session.run("pytest", "-s", "-q", "tests/test_fuzz.py",
+    session.run("pytest", "-s", "-q", "tests/test_fuzz.py", "tests/catalogs/test_gettext_agreement.py",
                 env={"COP_DOCS_FUZZ_EXAMPLES": examples, "COP_DOCS_FUZZ_RANDOM": "1"})
 
 
