@@ -1,0 +1,419 @@
+"""The messages of a master as the author wrote them: slices of the source text, found by a parser that keeps
+positions.
+
+In: a master's Markdown text. Out: its :class:`Slice` list, in the order of :func:`cop_docs.segments.segments`
+(front matter first, then the body in reading order, each footnote's paragraphs after the block that refers to
+it): one per translatable block, each with its text exactly as typed (container prefixes such as ``> `` and
+list indentation taken off, soft line breaks as spaces), the line it starts on, what kind of block it is and
+its msgctxt.
+
+markdown-it-py (CommonMark, with tables, footnotes and definition lists from mdit-py-plugins) finds the blocks
+and their lines in-process; pandoc's fenced divs, which it has no rule for, are found here first (a fence line
+opens a div when it has attributes, and a bare one closes the innermost). pandoc stays the reader of record:
+:func:`disagreement` compares the slices with pandoc's segments of the same file, block by block, and names
+the first line where the two readings differ.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from .segments import TRANSLATABLE_META, Segment, stringify
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DIV = re.compile(r"^ {0,3}(:{3,})[ \t]*(.*?)[ \t]*$")
+_ATTRS = re.compile(r"[ \t]*\{([^{}]*)\}[ \t]*$")
+_ATTR = re.compile(r"""([#.]?[\w:-]+)(?:=("[^"]*"|'[^']*'|[^\s"']*))?""")
+#: pandoc's fancy_lists markers CommonMark lacks: a letter or roman numeral with '.' or ')', or in parentheses
+#: (an upper-case letter with '.' needs two spaces after it, as in pandoc).
+_FANCY = re.compile(r"^([ \t>]*)(\(([a-zA-Z]|[ivxlcdm]+|[IVXLCDM]+)\)|([a-z]|[ivxlcdm]+|[IVXLCDM]+|[A-Z])\)|"
+                    r"([a-z]|[ivxlcdm]+|[IVXLCDM]+)\.|([A-Z])\.(?=[ \t]{2}))(?=[ \t])")
+#: GitHub's alerts (pandoc's alerts extension): a block quote that opens with one is a div.
+_ALERT = re.compile(r"^[ \t]{0,3}>[ \t]?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*$")
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One message of a master: the text as typed, where it starts, what kind of block holds it."""
+
+    msgid: str
+    comment: str
+    context: str | None
+    line: int
+
+
+@dataclass
+class _Div:
+    start: int  #: line index of the opening fence (0-based)
+    end: int  #: line index of the closing fence, or past the end when it is never closed
+    attrs: dict[str, str] = field(default_factory=dict)
+    classes: tuple[str, ...] = ()
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+    md = md.use(front_matter_plugin).use(footnote_plugin, inline=False).use(deflist_plugin)
+    # pandoc's tex_math_dollars: no space inside the dollars, no digit after the closing one
+    return md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
+
+
+_MD = _parser()
+
+
+def attributes(text: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """``{#id .class key="value"}`` (or a bare class name, as a div fence may have) → (key/values, classes)."""
+    text = text.strip()
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1]
+    elif text and " " not in text:
+        return {}, (text,)
+    values: dict[str, str] = {}
+    classes: list[str] = []
+    for m in _ATTR.finditer(text):
+        name, value = m.group(1), m.group(2)
+        if name.startswith("."):
+            classes.append(name[1:])
+        elif name.startswith("#"):
+            values["id"] = name[1:]
+        elif value is not None:
+            values[name] = value[1:-1] if value[:1] in "\"'" else value
+    return values, tuple(classes)
+
+
+def _divs(lines: list[str]) -> tuple[list[_Div], list[str]]:
+    """pandoc's fenced divs, and the lines with their fences blanked for the CommonMark parser."""
+    divs: list[_Div] = []
+    stack: list[_Div] = []
+    out = list(lines)
+    fence: str | None = None
+    listing: int | None = None  #: the indentation of the list in letters or roman numerals being read
+    for i, line in enumerate(lines):
+        if fence is not None:
+            if line.lstrip(" ").startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            continue
+        code = _FENCE.match(line)
+        if code:
+            fence = code.group(1)
+            continue
+        fancy = _FANCY.match(line)
+        blank_before = i == 0 or not lines[i - 1].strip()
+        if fancy and (blank_before or listing is not None):
+            # the same width in digits, so CommonMark reads the same list; like pandoc, a list in letters or
+            # roman numerals does not interrupt a paragraph, but its next items do
+            marker = fancy.group(2)
+            out[i] = fancy.group(1) + re.sub(r"[a-zA-Z]", "1", marker).replace("(", "").ljust(len(marker)) + line[fancy.end():]
+            listing = len(fancy.group(1))
+        elif line.strip() and listing is not None and blank_before and len(line) - len(line.lstrip()) <= listing:
+            listing = None
+        div = _DIV.match(line)
+        if not div:
+            continue
+        if div.group(2):
+            attrs, classes = attributes(div.group(2) if div.group(2).startswith("{") else div.group(2).split()[0])
+            found = _Div(i, len(lines), attrs, classes)
+            divs.append(found)
+            stack.append(found)
+            out[i] = ""
+        elif stack:
+            stack.pop().end = i
+            out[i] = ""
+    return divs, out
+
+
+def slices(text: str) -> list[Slice]:
+    """The messages of a master, in the order pandoc's segments come."""
+    lines = text.split("\n")
+    divs, blanked = _divs(lines)
+    tokens = _MD.parse("\n".join(blanked))
+    walker = _Walker(tokens, divs)
+    out = walker.front_matter(text)
+    out += walker.body()
+    return out
+
+
+class _Walker:
+    """Walks markdown-it's token stream, keeping track of the containers around each inline."""
+
+    def __init__(self, tokens: list[Token], divs: list[_Div]):
+        self.tokens = tokens
+        self.divs = divs
+        self.notes: dict[int, list[Token]] = {}  # footnote id → its tokens
+        body: list[Token] = []
+        current: list[Token] | None = None
+        note_id = -1
+        for token in tokens:
+            if token.type == "footnote_open":
+                note_id, current = token.meta["id"], []
+            elif token.type == "footnote_close":
+                self.notes[note_id] = current or []
+                current = None
+            elif token.type in ("footnote_block_open", "footnote_block_close"):
+                continue
+            elif current is not None:
+                current.append(token)
+            else:
+                body.append(token)
+        self.body_tokens = body
+
+    def front_matter(self, text: str) -> list[Slice]:
+        token = next((t for t in self.tokens if t.type == "front_matter"), None)
+        if token is None:
+            return []
+        try:
+            node = yaml.compose(token.content)
+        except yaml.YAMLError:
+            return []
+        if not isinstance(node, yaml.MappingNode):
+            return []
+        first = (token.map[0] if token.map else 0) + 2  # the line after '---', 1-based
+        values = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        out: list[Slice] = []
+        for key in TRANSLATABLE_META:
+            if key in values:
+                out += self._meta(values[key], f"front matter: {key}", first)
+        return out
+
+    def _meta(self, node: yaml.Node, comment: str, first: int) -> list[Slice]:
+        if isinstance(node, yaml.SequenceNode):
+            return [s for item in node.value for s in self._meta(item, comment, first)]
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+            return []
+        value = str(node.value)
+        line = first + node.start_mark.line
+        if "\n\n" in value.strip():  # blocks: each paragraph a message
+            inner = _Walker(_MD.parse(value), [])
+            start = line + (1 if node.style in ("|", ">") else 0)  # a block scalar's text starts below its key
+            return [Slice(s.msgid, comment, s.context, start + s.line - 1) for s in inner.body()]
+        msgid = " ".join(value.split())
+        return [Slice(msgid, comment, None, line)] if _has_words(_MD.parseInline(msgid)[0].children or []) else []
+
+    def body(self) -> list[Slice]:
+        out: list[Slice] = []
+        self._walk(self.body_tokens, out, note=False, line=0)
+        return out
+
+    def _walk(self, tokens: list[Token], out: list[Slice], note: bool, line: int) -> None:
+        stack: list[Token] = []
+        for i, token in enumerate(tokens):
+            if token.nesting == 1:
+                if token.type == "blockquote_open" and _alert(tokens, i):
+                    # pandoc gives an alert a title paragraph of its own, in English: a message like the others
+                    out.append(Slice(token.meta["alert"], "paragraph", self._context_at(token.map[0]), token.map[0] + 1))
+                stack.append(token)
+            elif token.nesting == -1:
+                stack.pop()
+            elif token.type == "inline":
+                line = token.map[0] if token.map else line
+                self._inline(token, stack, out, note, line)
+
+    def _enclosing(self, line: int) -> list[_Div]:
+        return [d for d in self.divs if d.start < line < d.end]
+
+    def _context_at(self, line: int) -> str | None:
+        context = None
+        for div in self._enclosing(line):
+            context = div.attrs.get("i18n-context") or context
+        return context
+
+    def _inline(self, token: Token, stack: list[Token], out: list[Slice], note: bool, line: int) -> None:
+        context: str | None = None
+        for div in self._enclosing(line):
+            if div.attrs.get("translate") == "no" or "notranslate" in div.classes:
+                return
+            context = div.attrs.get("i18n-context") or context
+        parent = stack[-1] if stack else None
+        children = token.children or []
+        text = _as_typed(token.content)
+        if parent is not None and parent.type == "heading_open":
+            attrs = _ATTRS.search(text)
+            if attrs:
+                values, classes = attributes("{" + attrs.group(1) + "}")
+                if values.get("translate") == "no" or "notranslate" in classes:
+                    return
+                context = values.get("i18n-context") or context
+                text = text[:attrs.start()].rstrip()
+            comment = f"heading level {parent.tag[1:]}"
+        elif parent is not None and parent.type in ("th_open", "td_open"):
+            comment = "table header cell" if any(t.type == "thead_open" for t in stack) else "table cell"
+        elif parent is not None and parent.type == "dt_open":
+            comment = "definition term"
+        else:
+            comment = self._paragraph_comment(stack, note)
+            if _lone_image(children):
+                self._image(children, text, comment, context, line, out, figure=not (parent and parent.hidden))
+                return
+        if text and _has_words(children):
+            out.append(Slice(text, comment, context, line + 1))
+        self._notes(children, out, line)
+
+    def _paragraph_comment(self, stack: list[Token], note: bool) -> str:
+        depth = 0
+        for t in stack:
+            if t.type in ("bullet_list_open", "ordered_list_open"):
+                depth += 1
+            elif t.type == "blockquote_open":
+                pass
+        for t in reversed(stack):
+            if t.type == "list_item_open":
+                return "list item" if depth == 1 else f"nested list item (level {depth})"
+            if t.type == "blockquote_open" and not t.meta.get("alert"):
+                return "block quote"
+            if t.type == "dd_open":
+                return "definition"
+        return "footnote" if note else "paragraph"
+
+    def _image(self, children: list[Token], text: str, comment: str, context: str | None, line: int,
+               out: list[Slice], figure: bool) -> None:
+        image = next(t for t in children if t.type == "image")
+        alt = _alt_as_typed(text)
+        title = image.attrGet("title") or ""
+        words = _has_words(image.children or [])
+        if figure and words:
+            out.append(Slice(alt, "figure caption", context, line + 1))
+        if words:
+            out.append(Slice(alt, "image alt text", context, line + 1))
+        if any(ch.isalpha() for ch in str(title)):
+            out.append(Slice(str(title), "image title", context, line + 1))
+
+    def _notes(self, children: list[Token], out: list[Slice], line: int) -> None:
+        for child in children:
+            if child.type == "footnote_ref":
+                self._walk(self.notes.get(child.meta["id"], []), out, note=True, line=line)
+
+
+def _alert(tokens: list[Token], i: int) -> bool:
+    """A block quote that opens with ``[!NOTE]`` (and the like) is pandoc's alert div: marked, the marker taken
+    out of its first paragraph."""
+    if i + 2 >= len(tokens) or tokens[i + 2].type != "inline":
+        return False
+    first = tokens[i + 2]
+    head, _, rest = first.content.partition("\n")
+    kind = re.fullmatch(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*", head)
+    if kind:
+        tokens[i].meta["alert"] = kind.group(1).capitalize()
+        first.content = rest
+        first.children = _MD.parseInline(rest)[0].children if rest else []
+        if first.map:
+            first.map = [first.map[0] + 1, first.map[1]]
+    return bool(kind)
+
+
+def _as_typed(content: str) -> str:
+    """An inline's source text on one line: soft breaks as spaces; a hard break kept, as a backslash break."""
+    lines = content.split("\n")
+    out = ""
+    for i, line in enumerate(lines):
+        last = i == len(lines) - 1
+        stripped = line.strip() if i else line.rstrip()
+        if not last and (line.endswith("  ") or stripped.endswith("\\")):
+            out += stripped.rstrip("\\").rstrip() + "\\\n"
+        else:
+            out += stripped + ("" if last else " ")
+    return out
+
+
+def _alt_as_typed(text: str) -> str:
+    """The alt text of a lone image, as typed between ``![`` and its ``](``."""
+    depth, start = 0, text.find("![") + 2
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch == "\\":
+            continue
+        if ch == "[" and text[i - 1] != "\\":
+            depth += 1
+        elif ch == "]" and text[i - 1] != "\\":
+            if depth == 0:
+                return text[start:i]
+            depth -= 1
+    return text[start:]
+
+
+def _lone_image(children: list[Token]) -> bool:
+    """Whether a paragraph is one picture (pandoc's implicit figure), attributes (``{width=50%}``) allowed."""
+    kinds = [t for t in children if t.type != "softbreak" and not (t.type == "text" and (
+        not t.content.strip() or re.fullmatch(r"\s*\{[^{}]*\}\s*", t.content)))]
+    return len(kinds) == 1 and kinds[0].type == "image"
+
+
+def _prose(children: list[Token]) -> Iterator[str]:
+    """The prose of inline tokens: not code, not a URL shown as its own link text, not footnote references."""
+    link: Token | None = None
+    shown: list[str] = []
+    for token in children:
+        if token.type == "link_open":
+            link, shown = token, []
+        elif token.type == "link_close" and link is not None:
+            text, href = "".join(shown), link.attrGet("href") or ""
+            if text != href and f"mailto:{text}" != href:
+                yield text
+            link = None
+        elif token.type == "text":
+            if link is not None:
+                shown.append(token.content)
+            else:
+                yield token.content
+        elif token.type == "image":
+            yield from _prose(token.children or [])
+
+
+def _has_words(children: list[Token]) -> bool:
+    return any(any(ch.isalpha() for ch in text) for text in _prose(children))
+
+
+# --- agreement with pandoc ----------------------------------------------------------------------------------
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+#: In the text pandoc shows differently: a span's attributes, footnote references, reference labels, emoji codes.
+_NOT_SHOWN = re.compile(r"(?<=\])\{[^{}]*\}|\[\^[^\]]*\]|(?<=\])\[[^\]]*\]|:[a-z_+-][a-z0-9_+-]*:")
+
+
+def plain(msgid: str) -> str:
+    """The text a slice shows, for comparison with pandoc's reading: markup and code marks, URLs, attributes,
+    footnote references and reference labels left out."""
+    tokens = _MD.parseInline(msgid)[0].children or []
+    parts: list[str] = []
+    for i, token in enumerate(tokens):
+        if token.type == "text":
+            text = token.content
+            if i and tokens[i - 1].type in ("link_close", "image", "code_inline"):
+                text = re.sub(r"^\{[^{}]*\}", "", text)
+            parts.append(_NOT_SHOWN.sub("", text))
+        elif token.type in ("code_inline", "math_inline", "math_inline_double"):
+            parts.append(token.content)
+        elif token.type == "image":
+            parts.append(plain_children(token.children or []))
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def plain_children(children: list[Token]) -> str:
+    return "".join(t.content for t in children if t.type in ("text", "code_inline"))
+
+
+def disagreement(found: list[Slice], segs: list[Segment]) -> tuple[int, str] | None:
+    """Where the slices and pandoc's segments of one file differ (a line and what differs), or None."""
+    for i, (piece, seg) in enumerate(zip(found, segs, strict=False)):
+        shown = stringify(seg.get()) if seg.kind == "inlines" else str(seg.get())
+        if piece.comment != seg.comment or piece.context != seg.context:
+            return piece.line, f"block {i + 1} is a {piece.comment} here, a {seg.comment} to pandoc"
+        if _letters(plain(piece.msgid)) != _letters(shown):
+            return piece.line, f"block {i + 1} reads '{plain(piece.msgid)[:60]}' here, '{shown[:60]}' to pandoc"
+    if len(found) != len(segs):
+        line = found[len(segs)].line if len(found) > len(segs) else (found[-1].line if found else 1)
+        return line, f"{len(found)} messages here, {len(segs)} to pandoc"
+    return None

@@ -1,0 +1,83 @@
+"""Messages as the author wrote them: source slices, found by markdown-it-py, agree with pandoc's reading."""
+
+from __future__ import annotations
+
+import email
+import glob
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, TESTS
+
+from cop_docs import pandoc, segments, slices
+
+SAMPLES = sorted((TESTS / "samples").glob("*.md"))
+MASTERS = sorted((REPO / "sources").glob("*/*.md"))
+
+
+def _agree(text: str, name: str) -> list[slices.Slice]:
+    found = slices.slices(text)
+    segs = segments.segments(pandoc.read_markdown(text, path=name))
+    assert slices.disagreement(found, segs) is None, name
+    return found
+
+
+@pytest.mark.parametrize("path", SAMPLES + MASTERS, ids=lambda p: str(p.relative_to(REPO)))
+def test_the_slices_are_pandocs_blocks(path: Path) -> None:
+    """Same blocks, same order, same kinds and msgctxt, same text: on every construct sample and every master."""
+    _agree(path.read_text(encoding="utf-8"), path.name)
+
+
+def _package_readmes() -> list[Path]:
+    """Markdown written by other projects: the long descriptions of the installed packages."""
+    out = []
+    site = Path(pytest.__file__).parent.parent
+    for meta in sorted(glob.glob(str(site / "*.dist-info" / "METADATA"))):
+        message = email.message_from_bytes(Path(meta).read_bytes())
+        if "markdown" in (message.get("Description-Content-Type") or "") and len(message.get_payload() or "") > 500:
+            out.append(Path(meta))
+    return out
+
+
+def test_markdown_from_other_projects_reads_the_same() -> None:
+    readmes = _package_readmes()
+    assert len(readmes) >= 10, sys.prefix
+    for meta in readmes:
+        _agree(email.message_from_bytes(meta.read_bytes()).get_payload(), meta.parent.name)
+
+
+def test_msgids_are_what_the_author_typed() -> None:
+    """No escape the author did not type (pandoc's writer put ``2026\\.`` here), and each message's own line."""
+    text = (TESTS / "samples" / "48-number-period.md").read_text(encoding="utf-8")
+    found = _agree(text, "48")
+    assert [s.msgid for s in found] == ["The year was important.", "2026\\. A paragraph starting with a year and a period.",
+                                        "1986 was when it began; this line starts with a number without a period."]
+    for path in SAMPLES + MASTERS:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for piece in slices.slices("\n".join(lines)):
+            first = piece.msgid.split()[0].lstrip("*_[!`")[:8]
+            assert first.casefold() in lines[piece.line - 1].casefold(), (path.name, piece.line, piece.msgid[:40])
+
+
+def test_wrapped_lists_quotes_and_notes_are_joined_as_typed() -> None:
+    text = ("Intro with a note.[^n]\n\n> A quoted\n> paragraph **with\n> emphasis**.\n\n1. Item\n   continued\n\n"
+            "   a. letter item  \n      after a hard break\n\n[^n]: The note\n    goes on.\n")
+    found = _agree(text, "inline")
+    assert [(s.msgid, s.comment, s.line) for s in found] == [
+        ("Intro with a note.[^n]", "paragraph", 1),
+        ("The note goes on.", "footnote", 13),
+        ("A quoted paragraph **with emphasis**.", "block quote", 3),
+        ("Item continued", "list item", 7),
+        ("letter item\\\nafter a hard break", "nested list item (level 2)", 10),
+    ]
+
+
+def test_a_disagreement_is_named_at_its_line() -> None:
+    text = "# Title\n\nFirst paragraph.\n\nSecond paragraph.\n"
+    found = slices.slices(text)
+    segs = segments.segments(pandoc.read_markdown(text, path="x"))
+    assert slices.disagreement(found, segs[:-1]) == (5, "3 messages here, 2 to pandoc")
+    other = pandoc.read_markdown("# Title\n\nFirst paragraph.\n\n- Second paragraph.\n", path="x")
+    line, what = slices.disagreement(found, segments.segments(other))
+    assert line == 5 and "paragraph here, a list item to pandoc" in what
