@@ -183,6 +183,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="remove the built outputs too")
     p.set_defaults(func=_clean)
 
+    p = sub.add_parser("migrate-msgids", parents=[common],
+                       help="carry translations over to msgids as the authors typed them (once, then update)",
+                       description="Catalogs made before messages were taken as the authors typed them hold msgids "
+                                   "as pandoc wrote them back (with escapes such as 1\\. the author never typed). "
+                                   "Give every entry of every PO file the msgid its block has now, its translation "
+                                   "and flags unchanged, then run update.")
+    p.set_defaults(func=_migrate_msgids)
+
     p = sub.add_parser("preview", parents=[common], help="contact sheets of the built PDFs, one per language",
                        description="Render the first pages of every PDF in build/<lang>/ (with poppler's pdftoppm) and "
                                    "write build/preview/<lang>/index.html, one contact sheet per language, and "
@@ -413,6 +421,22 @@ def _clean(args: argparse.Namespace) -> int:
     if not removed:
         progress("nothing to remove")
     _result(args, lambda: results.files("clean", removed, project.root))
+    return 0
+
+
+def _migrate_msgids(args: argparse.Namespace) -> int:
+    from . import results
+    from .catalogs import migrate
+
+    project = _project(args)
+    report = migrate.migrate(project)
+    progress = _progress(args)
+    for path, carried in report.items():
+        progress(f"{path}: {carried} entries carried over to their new msgids")
+    if not report:
+        progress("nothing to carry over: every msgid is already as typed")
+    _result(args, lambda: results.files("migrate-msgids", [project.root / p for p in report], project.root,
+                                        carried=report))
     return 0
 
 

@@ -52,7 +52,8 @@ def test_source_that_is_not_utf8(basic: Path) -> None:
 
 @pytest.mark.parametrize("command", [["extract"], ["update"], ["coverage"], ["check"], ["gate"], ["matrix"],
                                      ["md2pot", "sources/sample.md", "-o", "x.pot"],
-                                     ["po2md", "sources/sample.md", "translations/sample/fr.po", "-o", "x.md"]])
+                                     ["po2md", "sources/sample.md", "translations/sample/fr.po", "-o", "x.md"],
+                                     ["migrate-msgids"]])
 def test_every_command_prints_its_result_as_json(basic: Path, command: list[str]) -> None:
     import json
 
