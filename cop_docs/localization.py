@@ -80,18 +80,18 @@ def localize(files: list[SourceFile], translations: Mapping[Key, str] | None, *,
     return {"pandoc-api-version": api or [1, 23, 1, 1], "meta": meta, "blocks": blocks}
 
 
-def _parse_cached(texts: list[str], cache: Path | None) -> list[list[Json]]:
-    """The blocks of each translation (:func:`messages.parse`), read back from ``cache`` when the same texts were
-    parsed before (by the same pandoc)."""
+def _parse_cached(texts: list[str], cache: Path | None, references: str = "") -> list[list[Json]]:
+    """The blocks of each translation (:func:`messages.parse`, with the master's link reference definitions),
+    read back from ``cache`` when the same texts were parsed before (by the same pandoc)."""
     if cache is None or not texts:
-        return messages.parse(texts)
-    key = hashlib.sha256(json.dumps(["blocks", cache_version(), pandoc.version(), texts],
+        return messages.parse(texts, references)
+    key = hashlib.sha256(json.dumps(["blocks", cache_version(), pandoc.version(), texts, references],
                                     ensure_ascii=False).encode()).hexdigest()
     path = cache / f"{key}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        parsed = messages.parse(texts)
+        parsed = messages.parse(texts, references)
         files.write_atomic(path, json.dumps(parsed, ensure_ascii=False))
         return parsed
 
@@ -116,10 +116,10 @@ def _translate(doc: Json, source: SourceFile, translations: Mapping[Key, str] | 
         if seg.kind == "text":
             seg.set(msgstr)
         else:
-            pending.append((seg, msgstr))
+            pending.append((seg, messages.numbered_notes(msgstr, unit.msgid)))
     # Footnote segments hold blocks inside the source's Note objects; capture them before any segment changes.
     source_inlines = [seg.get() for seg, _ in pending]
-    parsed = _parse_cached([msgstr for _, msgstr in pending], cache)
+    parsed = _parse_cached([msgstr for _, msgstr in pending], cache, source.references)
     for (seg, _), original, blocks in zip(pending, source_inlines, parsed, strict=True):
         seg.set(confine(_flatten(blocks), original, urls))
     for seg in untranslated:

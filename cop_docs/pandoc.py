@@ -2,8 +2,7 @@
 
 In: Markdown text or pandoc JSON documents. Out: pandoc JSON documents, Markdown, HTML or an EPUB file.
 Each call starts a pandoc process (about 80 ms through pypandoc), so callers batch work per document:
-one call parses a whole source file, one call writes every message of a file, one call parses every
-translation of a document.
+one call parses a whole source file, one call parses every translation of a document.
 
 Every call runs in pandoc's sandbox (``--sandbox``): pandoc reads nothing but what it is handed (and its
 template), so no file outside the project, named in a master's raw HTML say, can reach an output. The EPUB's
@@ -59,7 +58,7 @@ def read_markdown_json(text: str, *, path: str | Path, fmt: str = SOURCE_FORMAT)
         raise SourceError(f"pandoc cannot read this file: {_first_line(exc)}", path) from None
 
 
-def write_markdown(doc: Json | str) -> str:
+def write_markdown(doc: Json | str) -> str:  # msgids as they were before source slices: catalogs.migrate
     """Write a JSON AST (or its JSON text) as Markdown in the message dialect, one line per paragraph."""
     return _convert(doc if isinstance(doc, str) else json.dumps(doc), MESSAGE_FORMAT, "json", ["--wrap=none"])
 

@@ -62,6 +62,7 @@ class _Div:
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+    md.validateLink = lambda url: True  # every link is a link, as to pandoc ('file:' ones too): nothing is rendered
     md = md.use(front_matter_plugin).use(footnote_plugin, inline=False).use(deflist_plugin)
     # pandoc's tex_math_dollars: no space inside the dollars, no digit after the closing one
     return md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
@@ -133,13 +134,22 @@ def _divs(lines: list[str]) -> tuple[list[_Div], list[str]]:
 
 def slices(text: str) -> list[Slice]:
     """The messages of a master, in the order pandoc's segments come."""
+    return read(text)[0]
+
+
+def read(text: str) -> tuple[list[Slice], str]:
+    """The messages of a master, and its link reference definitions as typed (``[label]: url "title"``, one a
+    line): a message that uses a reference (``[the charter][charter]``) is read with them."""
     lines = text.split("\n")
     divs, blanked = _divs(lines)
-    tokens = _MD.parse("\n".join(blanked))
+    env: dict = {}
+    tokens = _MD.parse("\n".join(blanked), env)
     walker = _Walker(tokens, divs)
     out = walker.front_matter(text)
     out += walker.body()
-    return out
+    spans = sorted({tuple(ref["map"]) for ref in env.get("references", {}).values() if ref.get("map")})
+    definitions = "\n".join(" ".join(line.strip(" \t>") for line in lines[a:b]) for a, b in spans)
+    return out, definitions
 
 
 class _Walker:
@@ -234,7 +244,8 @@ class _Walker:
             context = div.attrs.get("i18n-context") or context
         parent = stack[-1] if stack else None
         children = token.children or []
-        text = _as_typed(token.content)
+        text = _as_typed(token.content, keep_lines=any("\n" in (t.attrGet("title") or "") for t in children
+                                                       if t.type in ("link_open", "image")))
         if parent is not None and parent.type == "heading_open":
             attrs = _ATTRS.search(text)
             if attrs:
@@ -246,6 +257,7 @@ class _Walker:
             comment = f"heading level {parent.tag[1:]}"
         elif parent is not None and parent.type in ("th_open", "td_open"):
             comment = "table header cell" if any(t.type == "thead_open" for t in stack) else "table cell"
+            text = re.sub(r"(?<!\\)\|", r"\\|", text)  # the table reader unescapes '\|': put back as typed
         elif parent is not None and parent.type == "dt_open":
             comment = "definition term"
         else:
@@ -309,9 +321,12 @@ def _alert(tokens: list[Token], i: int) -> bool:
     return bool(kind)
 
 
-def _as_typed(content: str) -> str:
-    """An inline's source text on one line: soft breaks as spaces; a hard break kept, as a backslash break."""
+def _as_typed(content: str, keep_lines: bool = False) -> str:
+    """An inline's source text on one line: soft breaks as spaces; a hard break kept, as a backslash break.
+    With ``keep_lines`` (a link title that runs over lines, which would change if joined) every line is kept."""
     lines = content.split("\n")
+    if keep_lines:
+        return "\n".join(line.strip() if i else line.rstrip() for i, line in enumerate(lines))
     out = ""
     for i, line in enumerate(lines):
         last = i == len(lines) - 1

@@ -1,18 +1,17 @@
 """Reading master sources.
 
 In: a master Markdown file. Out: a :class:`SourceFile`, its pandoc AST and its *units*: for every segment
-(see :mod:`cop_docs.segments`) the msgid (inline Markdown as pandoc writes it back, on one line), the
+(see :mod:`cop_docs.segments`) the msgid (its inline Markdown as the author typed it, on one line), the
 msgctxt, a comment saying what the block is, and the line it starts on.
 
-Parsing costs two pandoc calls per file (read the file; write every segment back in one batch). Results are
-cached under ``build/.cache/sources`` by content hash, so an unchanged file is never parsed again.
+A file is read by pandoc (the AST the outputs are made from) and by markdown-it-py (the messages as the author
+typed them, with their lines: :mod:`cop_docs.slices`); the two must find the same blocks. Results are cached
+under ``build/.cache/sources`` by content hash, so an unchanged file is never parsed again.
 """
 
 from __future__ import annotations
 
-import bisect
 import contextlib
-import functools
 import gc
 import hashlib
 import json
@@ -26,13 +25,9 @@ from . import files, pandoc
 from .cache import version as cache_version
 from .config import Document, Project, Snippet
 from .errors import SourceError
-from .segments import MAX_DEPTH, Json, Segment, depth, prose_of, segments
+from .segments import MAX_DEPTH, Json, depth, segments
+from .slices import disagreement, read
 from .tree import elements
-from .words import WORD
-
-_RULE = re.compile(r"^-{3,}$", re.MULTILINE)
-_NOTE_REF = re.compile(r"(?<!\\)\[\^(\d+)\]")
-_BLANK_LINE = re.compile(r"\n[ \t>]*\n")
 
 
 @dataclass(frozen=True)
@@ -52,11 +47,13 @@ class SourceFile:
     """
 
     def __init__(self, path: str, units: list[Unit], doc_text: str | None = None, doc_file: Path | None = None,
-                 includes: list[tuple[str, int]] | None = None, images: list[str] | None = None):
+                 includes: list[tuple[str, int]] | None = None, images: list[str] | None = None,
+                 references: str = ""):
         self.path = path  #: relative to the project root, as written in references
         self.units = units
         self.includes = includes or []  #: the snippets it includes (``::: {include=id}``), with their lines
         self.images = images or []  #: the URL of every picture it shows, as written (inline or by reference)
+        self.references = references  #: its link reference definitions, as typed, one a line
         self._doc_text = doc_text
         self._doc_file = doc_file
 
@@ -89,9 +86,11 @@ def cached_source(path: Path, *, root: Path, cache_dir: Path | None) -> SourceFi
         units = [Unit(*u) for u in blob["units"]]
         includes = [(i, n) for i, n in blob["includes"]]
         images = [str(url) for url in blob["images"]]
+        references = str(blob["references"])
     except (OSError, ValueError, TypeError, KeyError):
         return None  # missing or damaged: parsed again
-    return SourceFile(rel, units, doc_file=doc_file, includes=includes, images=images) if doc_file.exists() else None
+    return SourceFile(rel, units, doc_file=doc_file, includes=includes, images=images,
+                      references=references) if doc_file.exists() else None
 
 
 def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> SourceFile:
@@ -107,16 +106,16 @@ def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> So
         doc = json.loads(doc_text)
     check_raw_html(doc, text, rel, root)
     check_depth(doc, rel)
-    units = make_units(doc, text)
+    units, references = make_units(doc, text, rel)
     includes = includes_of(doc, text, rel)
     images = images_of(doc)
     if cache_dir is not None:
         units_file, doc_file = _cache_files(cache_dir, rel, data)
         _write(doc_file, doc_text)  # the AST first: units without their AST are never taken as a cache hit
         blob = {"units": [[u.msgid, u.context, u.comment, u.line] for u in units], "includes": includes,
-                "images": images}
+                "images": images, "references": references}
         _write(units_file, json.dumps(blob, ensure_ascii=False))
-    return SourceFile(rel, units, doc_text=doc_text, includes=includes, images=images)
+    return SourceFile(rel, units, doc_text=doc_text, includes=includes, images=images, references=references)
 
 
 def images_of(doc: Json) -> list[str]:
@@ -336,155 +335,14 @@ def _gc_paused():
             gc.enable()
 
 
-def make_units(doc: Json, text: str) -> list[Unit]:
-    """The units of a parsed file. pandoc writes the msgids while Python finds the lines, side by side."""
-    segs = segments(doc)
-    with ThreadPoolExecutor(max_workers=2) as pool:  # the writing is in pandoc processes, outside the GIL
-        pending = [pool.submit(pandoc.write_markdown, batch) for batch in _msgid_batches(doc, segs)]
-        finder = _LineFinder(text)
-        lines = [finder.find(seg) for seg in segs]
-        written = iter([msgid for job in pending for msgid in _split_written(job.result())])
-    msgids = [next(written) if seg.kind == "inlines" else seg.get() for seg in segs]
-    return [Unit(msgid, seg.context, seg.comment, line)
-            for seg, msgid, line in zip(segs, msgids, lines, strict=True)]
-
-
-#: Above this many segments, the msgids are written by two pandoc processes that run side by side.
-PARALLEL_WRITE = 2000
-
-
-def _msgid_batches(doc: Json, segs: list[Segment]) -> list[str]:
-    """pandoc documents (JSON) holding every inline segment as a paragraph followed by a rule; two halves
-    when there are many, so that both cores write."""
-    blocks: list[Json] = []
-    for seg in segs:
-        if seg.kind == "inlines":
-            blocks += [{"t": "Para", "c": seg.get()}, {"t": "HorizontalRule"}]
-    if not blocks:
-        return []
-    half = (len(blocks) // 4) * 2 if len(blocks) >= 2 * PARALLEL_WRITE else len(blocks)  # even: para with rule
-    return [_batch_json(doc, part) for part in (blocks[:half], blocks[half:]) if part]
-
-
-def _batch_json(doc: Json, blocks: list[Json]) -> str:
-    batch = {"pandoc-api-version": doc["pandoc-api-version"], "meta": {}, "blocks": blocks}
-    text = json.dumps(batch, ensure_ascii=False)
-    # pandoc's CommonMark writer leaves '"' unescaped inside link and image titles ("He said "hi""), which
-    # reads back as something else: such quotes are marked here and escaped in the written text.
-    if '\\"' in text and _TITLE_QUOTE not in text:  # some string holds a '"': rare, so look before walking
-        batch = json.loads(text)  # a private copy: the marks must not reach the source's AST
-        _mark_title_quotes(batch["blocks"])
-        text = json.dumps(batch, ensure_ascii=False)
-    return text
-
-
-def _split_written(markdown: str) -> list[str]:
-    chunks = _RULE.split(markdown.replace(_TITLE_QUOTE, '\\"'))
-    return [_local_note_numbers(chunk.strip("\n")) for chunk in chunks[:-1]]  # the last: after the last rule
-
-
-_TITLE_QUOTE = "\ue000"
-
-
-def _mark_title_quotes(node: object) -> None:
-    if isinstance(node, dict):
-        if node.get("t") in ("Link", "Image"):
-            target = node["c"][2]
-            target[1] = target[1].replace('"', _TITLE_QUOTE)
-        for value in node.values():
-            _mark_title_quotes(value)
-    elif isinstance(node, list):
-        for value in node:
-            _mark_title_quotes(value)
-
-
-def _local_note_numbers(msgid: str) -> str:
-    """Number footnote references from 1 in each message, so a msgid does not depend on its neighbours."""
-    numbers: dict[str, int] = {}
-
-    def renumber(m: re.Match) -> str:
-        return f"[^{numbers.setdefault(m.group(1), len(numbers) + 1)}]"
-
-    return _NOTE_REF.sub(renumber, msgid)
-
-
-class _LineFinder:
-    """Finds the line each segment starts on by following its words through the source text, in order.
-
-    pandoc's AST has no positions (its ``sourcepos`` option multiplies the AST's size several times). But
-    segments come in reading order and their words appear in the source in that order, give or take markup,
-    escapes and URLs between them. So each segment's words are matched one after another from where the
-    previous segment ended (case-insensitively, whole words), the first word only where the next few follow
-    it closely. Footnotes are defined away from where they are referenced: they are followed with a cursor
-    of their own, so the text around them keeps its place.
-    """
-
-    #: How far apart two consecutive words of a segment may be in the source (markup, a URL between them).
-    GAP = 400
-    #: How many words must follow the first one closely for a match to count as the segment's start.
-    CONFIRM = 3
-
-    def __init__(self, text: str):
-        self.text = text.lower()
-        self.line_starts = [0]
-        for m in re.finditer("\n", text):
-            self.line_starts.append(m.end())
-        self.cursor = 0
-        self.note_cursor = 0
-        self.previous: tuple[list[str], int] | None = None
-
-    def find(self, seg: Segment) -> int:
-        value = seg.get()
-        tokens = [value] if isinstance(value, str) else list(prose_of(value))
-        words = [w.lower() for token in tokens for w in WORD.findall(token)]
-        if seg.comment == "image alt text" and self.previous and words == self.previous[0]:
-            return self.previous[1]  # a figure's caption is its image's alt text: one place in the source
-        note = seg.comment == "footnote"
-        start_from = max(self.note_cursor, self.cursor) if note else self.cursor
-        found = self._follow(words, start_from) or self._follow(words, 0)
-        if found is None:
-            return self._line(start_from)
-        start, end = found
-        if note:
-            self.note_cursor = end
-        else:
-            self.cursor = end
-        line = self._line(start)
-        self.previous = (words, line)
-        return line
-
-    def _follow(self, words: list[str], pos: int) -> tuple[int, int] | None:
-        if not words:
-            return None
-        first = _whole_word(words[0])
-        for m in first.finditer(self.text, pos):
-            end = self._chain(words[1 : 1 + self.CONFIRM], m.end())
-            if end is not None or len(words) == 1:
-                end = self._chain(words[1:], m.end(), strict=False)
-                return m.start(), end
-        return None
-
-    def _chain(self, words: list[str], pos: int, strict: bool = True) -> int | None:
-        """Match words one after another from pos; the end of the last match (strict: every word must match).
-
-        Words of one block never have a blank line between them, so a match past one does not count."""
-        for word in words:
-            m = _whole_word(word).search(self.text, pos, pos + self.GAP + len(word))
-            if m is not None and _BLANK_LINE.search(self.text, pos, m.start()):
-                m = None
-            if m is None:
-                if strict:
-                    return None
-                continue
-            pos = m.end()
-        return pos
-
-    def _line(self, offset: int) -> int:
-        return bisect.bisect_right(self.line_starts, offset)
-
-
-@functools.lru_cache(maxsize=4096)
-def _whole_word(word: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
-
-
+def make_units(doc: Json, text: str, path: str = "<source>") -> tuple[list[Unit], str]:
+    """The units of a parsed file: its source slices (the text as typed, with its line), once they are known to
+    be the very blocks pandoc reads (where the two readings differ, an error at that line); and its link
+    reference definitions, which messages that use them are read with."""
+    found, definitions = read(text)
+    differ = disagreement(found, segments(doc))
+    if differ is not None:
+        line, what = differ
+        raise SourceError(f"this block reads differently to CommonMark and to pandoc ({what}): separate it from "
+                          "the blocks around it with blank lines, or write it more plainly", path, line)
+    return [Unit(s.msgid, s.context, s.comment, s.line) for s in found], definitions

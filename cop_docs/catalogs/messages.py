@@ -43,15 +43,21 @@ _BLOCK_NAMES = {
 }
 
 
-def parse(texts: list[str]) -> list[list[Json]]:
+def parse(texts: list[str], references: str = "") -> list[list[Json]]:
     """The blocks of each message, read in the messages' dialect (raw HTML kept for the caller to confine).
 
     Blank lines inside a message are read as line breaks (a translator's editor may add them). A footnote
     reference ``[^n]`` becomes a note holding the text ``<message>n<label>`` (see :func:`note_label`), so
-    references are never resolved against another message's definitions."""
+    references are never resolved against another message's definitions. ``references``: the master's link
+    reference definitions, which its messages' ``[text][label]`` links resolve to."""
     if not texts:
         return []
-    return _parse([_prepare(i, text) for i, text in enumerate(texts)])
+    return _parse([_prepare(i, text) for i, text in enumerate(texts)], _definitions(references))
+
+
+def _definitions(references: str) -> str:
+    """The master's link reference definitions, each alone (a line of a message cannot continue one)."""
+    return "\n\n".join(line for line in references.split("\n") if line.strip())
 
 
 def _prepare(i: int, text: str) -> str:
@@ -75,9 +81,9 @@ def plainly_a_paragraph(text: str) -> bool:
     return bool(prepared) and not _MAY_START_BLOCK.search(prepared)
 
 
-def _parse(texts: list[str]) -> list[list[Json]]:
+def _parse(texts: list[str], links: str = "") -> list[list[Json]]:
     labels = dict.fromkeys(label for text in texts for label in _NOTE_REF.findall(text))
-    definitions = "\n\n".join(f"[^{label}]: {label}" for label in labels)
+    definitions = "\n\n".join([*(f"[^{label}]: {label}" for label in labels), *([links] if links else [])])
     if len(texts) == 1:
         return [pandoc.read_markdown(f"{texts[0]}\n\n{definitions}\n", path="<messages>", fmt=pandoc.MESSAGE_FORMAT)
                 ["blocks"]]
@@ -94,7 +100,15 @@ def _parse(texts: list[str]) -> list[list[Json]]:
     if len(chunks) == len(texts) + 1 and written.count(sep) == len(texts):
         return chunks[:-1]
     half = len(texts) // 2  # a message swallowed separators: find it
-    return _parse(texts[:half]) + _parse(texts[half:])
+    return _parse(texts[:half], links) + _parse(texts[half:], links)
+
+
+def numbered_notes(msgstr: str, msgid: str) -> str:
+    """A translation's footnote references as numbers: the n-th label of its msgid (as the author named them:
+    ``[^privacy]``, ``[^3]``) becomes ``[^n]``, and a label the msgid does not have ``[^0]``, which refers to
+    nothing (see :func:`note_label`)."""
+    labels = list(dict.fromkeys(_NOTE_REF.findall(msgid)))
+    return _NOTE_REF.sub(lambda m: f"[^{labels.index(m.group(1)) + 1 if m.group(1) in labels else 0}]", msgstr)
 
 
 def note_label(note: Json) -> int | None:
