@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, dates, dependencies, files, gate, worker
+from . import cache, dates, dependencies, files, gate, sources, worker
 from .catalogs import coverage, pofiles, sync
 from .catalogs.sync import Written
 from .config import Document, Language, Project, Snippet
@@ -139,6 +139,8 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
             else:
                 work.append((doc, lang, draft, key))
     watcher.planned(len(work))
+    built = list(dict.fromkeys(doc for doc, _, _, _ in work))
+    sources.read_asts(project, [*built, *dict.fromkeys(s for doc in built for s in sources.included_snippets(project, doc))])
     for outcome in outcomes:
         if outcome.status == UP_TO_DATE:
             progress(f"up to date {', '.join(files.relative(p, project.root) for p in outcome.paths)}")

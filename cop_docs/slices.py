@@ -28,7 +28,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .segments import TRANSLATABLE_META, Segment, stringify
+from .segments import MAX_DEPTH, TRANSLATABLE_META, Segment, stringify
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DIV = re.compile(r"^ {0,3}(:{3,})[ \t]*(.*?)[ \t]*$")
@@ -53,6 +53,18 @@ class Slice:
 
 
 @dataclass
+class Reading:
+    """What markdown-it finds in a master besides its messages: what the sources reader checks and records."""
+
+    slices: list[Slice]
+    references: str  #: the link reference definitions, as typed, one a line
+    includes: list[tuple[str, int, bool]]  #: (snippet id, line of the include, whether the div holds text)
+    images: list[str]  #: the URL of every picture, as written, in order, once each
+    raw_html: list[str]  #: every piece of raw HTML
+    depth: int  #: how deeply blocks and inline markup nest (a list item counts two, as in pandoc's tree)
+
+
+@dataclass
 class _Div:
     start: int  #: line index of the opening fence (0-based)
     end: int  #: line index of the closing fence, or past the end when it is never closed
@@ -60,8 +72,14 @@ class _Div:
     classes: tuple[str, ...] = ()
 
 
+#: How deep markdown-it may nest before it stops reading structure: past pandoc's limit (segments.MAX_DEPTH,
+#: twice over since a list item is two levels), so the sources reader sees the depth and refuses it.
+MAX_NESTING = 2 * MAX_DEPTH + 8
+
+
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable("table").enable("strikethrough")
+    md.normalizeLink = lambda url: url  # URLs as written (a picture's path is a file of the project)
     md.validateLink = lambda url: True  # every link is a link, as to pandoc ('file:' ones too): nothing is rendered
     md = md.use(front_matter_plugin).use(footnote_plugin, inline=False).use(deflist_plugin)
     # pandoc's tex_math_dollars: no space inside the dollars, no digit after the closing one
@@ -134,12 +152,11 @@ def _divs(lines: list[str]) -> tuple[list[_Div], list[str]]:
 
 def slices(text: str) -> list[Slice]:
     """The messages of a master, in the order pandoc's segments come."""
-    return read(text)[0]
+    return read(text).slices
 
 
-def read(text: str) -> tuple[list[Slice], str]:
-    """The messages of a master, and its link reference definitions as typed (``[label]: url "title"``, one a
-    line): a message that uses a reference (``[the charter][charter]``) is read with them."""
+def read(text: str) -> Reading:
+    """The messages of a master with the rest of what one reading of it gives (see :class:`Reading`)."""
     lines = text.split("\n")
     divs, blanked = _divs(lines)
     env: dict = {}
@@ -149,7 +166,22 @@ def read(text: str) -> tuple[list[Slice], str]:
     out += walker.body()
     spans = sorted({tuple(ref["map"]) for ref in env.get("references", {}).values() if ref.get("map")})
     definitions = "\n".join(" ".join(line.strip(" \t>") for line in lines[a:b]) for a, b in spans)
-    return out, definitions
+    includes = [(div.attrs["include"], div.start + 1, any(line.strip() for line in lines[div.start + 1:div.end]))
+                for div in divs if "include" in div.attrs]
+    images: dict[str, None] = {}
+    raw: list[str] = []
+    depth = 0
+    for token in tokens:
+        depth = max(depth, token.level)
+        if token.type == "html_block":
+            raw.append(token.content)
+        for child in token.children or []:
+            depth = max(depth, token.level + child.level + 1)
+            if child.type == "image":
+                images.setdefault(child.attrGet("src") or "")
+            elif child.type == "html_inline":
+                raw.append(child.content)
+    return Reading(out, definitions, includes, [url for url in images if url], raw, depth)
 
 
 class _Walker:

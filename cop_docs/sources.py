@@ -41,14 +41,15 @@ class Unit:
 
 
 class SourceFile:
-    """A parsed master file: its units at once, its AST when a renderer asks for it.
+    """A read master file: its units at once, its AST when a renderer asks for it.
 
-    Extraction needs only the units, so the AST stays on disk (in the cache) until :meth:`fresh_doc`.
-    """
+    Extraction needs only what markdown-it finds (the units, includes, pictures); pandoc reads the file the first
+    time its AST is asked for (:meth:`fresh_doc`), and the two readings are then checked to be the same blocks.
+    The AST is kept in the cache beside the units."""
 
     def __init__(self, path: str, units: list[Unit], doc_text: str | None = None, doc_file: Path | None = None,
                  includes: list[tuple[str, int]] | None = None, images: list[str] | None = None,
-                 references: str = ""):
+                 references: str = "", source: Path | None = None, root: Path | None = None):
         self.path = path  #: relative to the project root, as written in references
         self.units = units
         self.includes = includes or []  #: the snippets it includes (``::: {include=id}``), with their lines
@@ -56,27 +57,57 @@ class SourceFile:
         self.references = references  #: its link reference definitions, as typed, one a line
         self._doc_text = doc_text
         self._doc_file = doc_file
+        self._source = source  #: the file, for pandoc to read when the AST is first asked for
+        self._root = root
 
     def fresh_doc(self) -> Json:
         """A private copy of the AST (to localize, or to read)."""
-        if self._doc_text is None:
-            assert self._doc_file is not None
-            self._doc_text = self._doc_file.read_text(encoding="utf-8")
+        text = self.doc_text()
         with _gc_paused():
-            return json.loads(self._doc_text)
+            return json.loads(text)
+
+    def doc_text(self) -> str:
+        """The AST as pandoc's JSON text: from memory, from the cache, or read now (and checked, and cached)."""
+        if self._doc_text is None and self._doc_file is not None:
+            try:
+                self._doc_text = self._doc_file.read_text(encoding="utf-8")
+            except OSError:
+                pass
+        if self._doc_text is None:
+            assert self._source is not None and self._root is not None
+            self._doc_text = _pandoc_reading(self, self._source, self._root)
+            if self._doc_file is not None:
+                _write(self._doc_file, self._doc_text)
+        return self._doc_text
 
     @property
     def doc(self) -> Json:
         return self.fresh_doc()
 
 
+def _pandoc_reading(source: SourceFile, path: Path, root: Path) -> str:
+    """pandoc's reading of a master, once it is known to find the blocks the units were taken from."""
+    rel, _, text = _read(path, root)
+    doc_text = pandoc.read_markdown_json(text, path=rel)
+    with _gc_paused():
+        doc = json.loads(doc_text)
+    check_raw_html(doc, text, rel, root)
+    check_depth(doc, rel)
+    differ = disagreement(source.units, segments(doc))
+    if differ is not None:
+        line, what = differ
+        raise SourceError(f"this block reads differently to CommonMark and to pandoc ({what}): separate it from "
+                          "the blocks around it with blank lines, or write it more plainly", rel, line)
+    return doc_text
+
+
 def read_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> SourceFile:
-    """Parse one master file, from the cache when its content has not changed."""
+    """Read one master file, from the cache when its content has not changed."""
     return cached_source(path, root=root, cache_dir=cache_dir) or parse_source(path, root=root, cache_dir=cache_dir)
 
 
 def cached_source(path: Path, *, root: Path, cache_dir: Path | None) -> SourceFile | None:
-    """The file from the cache, or None when it changed since it was last parsed (or was never parsed)."""
+    """The file from the cache, or None when it changed since it was last read (or was never read)."""
     if cache_dir is None:
         return None
     rel, data, _ = _read(path, root)
@@ -88,69 +119,41 @@ def cached_source(path: Path, *, root: Path, cache_dir: Path | None) -> SourceFi
         images = [str(url) for url in blob["images"]]
         references = str(blob["references"])
     except (OSError, ValueError, TypeError, KeyError):
-        return None  # missing or damaged: parsed again
-    return SourceFile(rel, units, doc_file=doc_file, includes=includes, images=images,
-                      references=references) if doc_file.exists() else None
+        return None  # missing or damaged: read again
+    return SourceFile(rel, units, doc_file=doc_file, includes=includes, images=images, references=references,
+                      source=path, root=root)
 
 
 def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> SourceFile:
-    """Parse one master file with pandoc and store the result in the cache."""
+    """Read one master file's messages, includes and pictures (markdown-it, in-process) and store them in the
+    cache. What would make the file unsafe or unreadable is an error at its line."""
     rel, data, text = _read(path, root)
     control = CONTROL_CHARACTERS.search(text)
     if control:
         raise SourceError(f"control character U+{ord(control.group()):04X}, which no page can show and an e-book "
                           "cannot hold: delete it", rel, text.count("\n", 0, control.start()) + 1)
     check_fences(text, rel)
-    doc_text = pandoc.read_markdown_json(text, path=rel)
-    with _gc_paused():
-        doc = json.loads(doc_text)
-    check_raw_html(doc, text, rel, root)
-    check_depth(doc, rel)
-    units, references = make_units(doc, text, rel)
-    includes = includes_of(doc, text, rel)
-    images = images_of(doc)
+    reading = read(text)
+    for html in reading.raw_html:
+        check_raw_html_text(html, text, rel, root)
+    if reading.depth > MAX_DEPTH * 2:  # a list item is a list in a list: two levels a level
+        raise SourceError(f"blocks or emphasis nest deeper than {MAX_DEPTH} levels: flatten the deepest lists, "
+                          "quotes or emphasis", rel)
+    for snippet, line, holds_text in reading.includes:
+        if holds_text:
+            raise SourceError(f"the include of '{snippet}' holds text of its own, which would never be shown: close "
+                              f"it at once (::: {{include={snippet}}} then :::) and put the text before or after it",
+                              rel, line)
+    units = [Unit(s.msgid, s.context, s.comment, s.line) for s in reading.slices]
+    includes = [(snippet, line) for snippet, line, _ in reading.includes]
+    doc_file = None
     if cache_dir is not None:
         units_file, doc_file = _cache_files(cache_dir, rel, data)
-        _write(doc_file, doc_text)  # the AST first: units without their AST are never taken as a cache hit
         blob = {"units": [[u.msgid, u.context, u.comment, u.line] for u in units], "includes": includes,
-                "images": images, "references": references}
+                "images": reading.images, "references": reading.references}
         _write(units_file, json.dumps(blob, ensure_ascii=False))
-    return SourceFile(rel, units, doc_text=doc_text, includes=includes, images=images, references=references)
-
-
-def images_of(doc: Json) -> list[str]:
-    """The URL of every picture the parsed file shows, in order, once each: inline (``![a](x.svg)``) and by
-    reference (``![a][ref]``) alike, as pandoc resolved them."""
-    return list(dict.fromkeys(image["c"][2][0] for image in elements(doc, {"Image"})))
-
-
-def includes_of(doc: Json, text: str, path: str = "<source>") -> list[tuple[str, int]]:
-    """The snippets a file includes, in order, each with the line of its ``include`` attribute. An include
-    with content of its own is an error: the snippet takes its place, so that content would never show."""
-    found: list[tuple[str, int]] = []
-    lines = text.splitlines()
-
-    def visit(blocks: list[Json]) -> None:
-        for block in blocks:
-            if block["t"] == "Div":
-                snippet = include_target(block)
-                if snippet:
-                    line = next((n for n, t in enumerate(lines, 1) if f"include={snippet}" in t.replace('"', "")
-                                 and n > (found[-1][1] if found else 0)), 0)
-                    if block["c"][1]:
-                        raise SourceError(f"the include of '{snippet}' holds text of its own, which would never be "
-                                          f"shown: close it at once (::: {{include={snippet}}} then :::) and put the "
-                                          "text before or after it", path, line or None)
-                    found.append((snippet, line))
-                visit(block["c"][1])
-            elif block["t"] in ("BlockQuote",):
-                visit(block["c"])
-            elif block["t"] in ("BulletList", "OrderedList"):
-                for item in block["c"] if block["t"] == "BulletList" else block["c"][1]:
-                    visit(item)
-
-    visit(doc.get("blocks", []))
-    return found
+    return SourceFile(rel, units, doc_file=doc_file, includes=includes, images=reading.images,
+                      references=reading.references, source=path, root=root)
 
 
 #: Control characters no page can show and XML cannot hold (tab, line feed and carriage return are text): an
@@ -213,6 +216,15 @@ def check_raw_html(doc: Json, text: str, path: str, root: Path) -> None:
     """A master's raw HTML may load files of the project's ``sources/`` and ``data:`` URLs, nothing else: what it
     names outside (``/proc/self/environ``, ``file:///etc/passwd``, ``../secret``, a web address) is an error at
     its line."""
+    if "<" not in text:
+        return
+    for raw in elements([doc.get("blocks", []), doc.get("meta", {})], ("RawBlock", "RawInline")):
+        if raw["c"][0] == "html":
+            check_raw_html_text(raw["c"][1], text, path, root)
+
+
+def check_raw_html_text(html: str, text: str, path: str, root: Path) -> None:
+    """One piece of a master's raw HTML (see :func:`check_raw_html`)."""
     sources = Path(os.path.realpath(root / "sources"))
     folder = (root / path).parent
 
@@ -226,15 +238,11 @@ def check_raw_html(doc: Json, text: str, path: str, root: Path) -> None:
             return f"raw HTML loads '{url}', which lies outside sources/"
         return None
 
-    if "<" not in text:
-        return
-    for raw in elements([doc.get("blocks", []), doc.get("meta", {})], ("RawBlock", "RawInline")):
-        if raw["c"][0] == "html":
-            for url in raw_html_urls(raw["c"][1]):
-                why = problem(url)
-                if why:
-                    line = next((n for n, t in enumerate(text.splitlines(), 1) if url in t), None)
-                    raise SourceError(why, path, line)
+    for url in raw_html_urls(html):
+        why = problem(url)
+        if why:
+            line = next((n for n, t in enumerate(text.splitlines(), 1) if url in t), None)
+            raise SourceError(why, path, line)
 
 
 def check_depth(doc: Json, path: str) -> None:
@@ -268,27 +276,24 @@ def _cache_files(cache_dir: Path, rel: str, data: bytes) -> tuple[Path, Path]:
 
 
 def load(project: Project, doc: Document | Snippet) -> list[SourceFile]:
-    """The parsed master files of a document or snippet: unchanged ones from the cache, the others parsed
-    side by side. An include of an unknown snippet is an error at its line."""
+    """The read master files of a document or snippet: unchanged ones from the cache, the others read now. An
+    include of an unknown snippet is an error at its line."""
     cache = project.cache_dir / "sources"
-    files = [cached_source(path, root=project.root, cache_dir=cache) for path in doc.sources]
-    missing = [i for i, f in enumerate(files) if f is None]
-
-    def parse(i: int) -> SourceFile:
-        return parse_source(doc.sources[i], root=project.root, cache_dir=cache)
-
-    if len(missing) == 1:
-        files[missing[0]] = parse(missing[0])
-    elif missing:
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # the work is in pandoc processes
-            for i, source in zip(missing, pool.map(parse, missing), strict=True):
-                files[i] = source
+    files = [read_source(path, root=project.root, cache_dir=cache) for path in doc.sources]
     for source in files:
         for snippet_id, line in source.includes:
             if project.snippet(snippet_id) is None:
                 known = ", ".join(s.id for s in project.snippets) or "none configured"
                 raise SourceError(f"include of unknown snippet '{snippet_id}' (snippets: {known})", source.path, line)
-    return files  # type: ignore[return-value]
+    return files
+
+
+def read_asts(project: Project, items: list[Document | Snippet]) -> None:
+    """Have pandoc read every master of these documents and snippets that it has not read yet, side by side (the
+    work is in pandoc processes), so that the build's workers find the ASTs in the cache."""
+    pending = [source for item in items for source in load(project, item)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(SourceFile.doc_text, pending))
 
 
 def included_snippets(project: Project, doc: Document | Snippet) -> list[Snippet]:
@@ -333,16 +338,3 @@ def _gc_paused():
     finally:
         if enabled:
             gc.enable()
-
-
-def make_units(doc: Json, text: str, path: str = "<source>") -> tuple[list[Unit], str]:
-    """The units of a parsed file: its source slices (the text as typed, with its line), once they are known to
-    be the very blocks pandoc reads (where the two readings differ, an error at that line); and its link
-    reference definitions, which messages that use them are read with."""
-    found, definitions = read(text)
-    differ = disagreement(found, segments(doc))
-    if differ is not None:
-        line, what = differ
-        raise SourceError(f"this block reads differently to CommonMark and to pandoc ({what}): separate it from "
-                          "the blocks around it with blank lines, or write it more plainly", path, line)
-    return [Unit(s.msgid, s.context, s.comment, s.line) for s in found], definitions

@@ -81,3 +81,20 @@ def test_a_disagreement_is_named_at_its_line() -> None:
     other = pandoc.read_markdown("# Title\n\nFirst paragraph.\n\n- Second paragraph.\n", path="x")
     line, what = slices.disagreement(found, segments.segments(other))
     assert line == 5 and "paragraph here, a list item to pandoc" in what
+
+
+def test_a_master_the_two_readers_read_differently_is_refused_at_its_line(basic: Path) -> None:
+    """Text right under a table is a row to CommonMark's tables and a paragraph to pandoc: the build stops there."""
+    from conftest import run_cli
+
+    master = basic / "sources/sample.md"
+    text = master.read_text(encoding="utf-8").replace("| Bedroom | No screens at night |",
+                                                      "| Bedroom | No screens at night |\nAsk before you buy apps.")
+    master.write_text(text, encoding="utf-8")
+    line = text.split("\n").index("Ask before you buy apps.") + 1
+    result = run_cli("-C", str(basic), "build", "--lang", "en", "--format", "pdf")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"sources/sample.md:{line}: this block reads differently to CommonMark and to pandoc" in result.stderr
+    assert not (basic / "build/en/sample.en.pdf").exists()
+    master.write_text(text.replace("\nAsk before", "\n\nAsk before"), encoding="utf-8")  # a blank line: one reading
+    assert run_cli("-C", str(basic), "build", "--lang", "en", "--format", "pdf").returncode == 0
