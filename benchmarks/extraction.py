@@ -9,7 +9,9 @@ a. cold extraction of the 2 MiB file: ``read_source`` with a fresh cache folder,
 b. linearity: the same at 0.5, 1 and 2 MiB;
 c. re-extraction of the 100 files after one of them changed, with a warm cache: only that file is parsed
    again (target ≤ 0.3 s);
-d. for reference, bare pandoc reading the 2 MiB file (``pandoc -f commonmark_x -t json``).
+d. for reference, bare pandoc reading the 2 MiB file (``pandoc -f commonmark_x -t json``);
+e. ``cop-docs md2pot`` and po4a (``po4a-updatepo``, Markdown), run in turn on the 2 MiB file: medians of wall
+   time and peak memory (po4a: Debian's package; skipped when it is not installed).
 
 Prints one JSON object on stdout; progress goes to stderr. Run: ``python benchmarks/extraction.py``.
 """
@@ -20,7 +22,9 @@ import argparse
 import gc
 import json
 import math
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -166,14 +170,15 @@ class Markdown:
 # --- the measurements ------------------------------------------------------------------------------------
 
 
-class PandocCalls:
-    """Counts and times cop-docs' pandoc calls (the module attributes the sources reader looks up)."""
+class Calls:
+    """Counts and times the calls ``sources`` makes to read a master: pandoc's reading (``read_markdown_json``,
+    the function the reader calls) and markdown-it's (``slices.read``, the source slices). Calls are timed one
+    after another, never summed over calls that ran side by side."""
 
     def __init__(self):
-        self.stats = {"read_markdown": [0, 0.0], "write_markdown": [0, 0.0]}
-        for name in self.stats:
-            original = getattr(cop_pandoc, name)
-            setattr(cop_pandoc, name, self._wrap(name, original))
+        self.stats = {"pandoc": [0, 0.0], "slices": [0, 0.0]}
+        cop_pandoc.read_markdown_json = self._wrap("pandoc", cop_pandoc.read_markdown_json)
+        sources.read = self._wrap("slices", sources.read)
 
     def _wrap(self, name, original):
         def wrapper(*args, **kwargs):
@@ -233,7 +238,7 @@ def extract_files(paths: list[Path], root: Path, cache: Path) -> tuple[int, int,
     return units, messages, {"read_source_s": t1 - t0, "catalog_s": 0.0, "text_of_s": t2 - t1}
 
 
-def cold(path: Path, root: Path, calls: PandocCalls, repeat: int = REPEAT) -> dict:
+def cold(path: Path, root: Path, calls: Calls, repeat: int = REPEAT) -> dict:
     runs = []
     for i in range(repeat):
         cache = Path(tempfile.mkdtemp(prefix="cache-", dir=root))
@@ -241,26 +246,26 @@ def cold(path: Path, root: Path, calls: PandocCalls, repeat: int = REPEAT) -> di
         seconds, (units, messages, stages) = timed(lambda cache=cache: extract_files([path], root, cache))
         runs.append({
             "total_s": seconds, **stages,
-            "pandoc_read_s": calls.seconds("read_markdown"), "pandoc_write_segments_s": calls.seconds("write_markdown"),
+            "pandoc_read_s": calls.seconds("pandoc"), "slices_s": calls.seconds("slices"),
             "units": units, "messages": messages,
         })
         shutil.rmtree(cache)
         log(f"  cold {path.name}: run {i + 1}: {seconds:.3f} s")
     best = min(runs, key=lambda run: run["total_s"])
-    python = best["read_source_s"] - best["pandoc_read_s"] - best["pandoc_write_segments_s"]
+    python = best["read_source_s"] - best["pandoc_read_s"] - best["slices_s"]
     return {
         "bytes": path.stat().st_size, "seconds": r(best["total_s"]), "runs_s": [r(x["total_s"]) for x in runs],
         "messages": best["messages"], "units": best["units"],
         "breakdown_s": {
             "pandoc_read_markdown": r(best["pandoc_read_s"]),
-            "pandoc_write_segments": r(best["pandoc_write_segments_s"]),
-            "python_in_read_source (segments, line finding, cache write)": r(python),
+            "slices_markdown_it": r(best["slices_s"]),
+            "python_in_read_source (segments, agreement, cache write)": r(python),
             "catalog": r(best["catalog_s"]), "text_of": r(best["text_of_s"]),
         },
     }
 
 
-def reextract(paths: list[Path], root: Path, calls: PandocCalls) -> dict:
+def reextract(paths: list[Path], root: Path, calls: Calls) -> dict:
     cache = root / "warm-cache"
     log("  warming the cache with all 100 files")
     first, _ = timed(lambda: extract_files(paths, root, cache))
@@ -271,10 +276,10 @@ def reextract(paths: list[Path], root: Path, calls: PandocCalls) -> dict:
         victim.write_text(text.replace(" the ", " their ", 1), encoding="utf-8")
         calls.reset()
         seconds, (units, messages, stages) = timed(lambda: extract_files(paths, root, cache))
-        runs.append({"seconds": seconds, "parsed_files": calls.count("read_markdown"),
-                     "pandoc_s": calls.seconds("read_markdown") + calls.seconds("write_markdown"),
+        runs.append({"seconds": seconds, "parsed_files": calls.count("pandoc"),
+                     "pandoc_s": calls.seconds("pandoc") + calls.seconds("slices"),
                      "messages": messages, **stages})
-        log(f"  re-extract after changing {victim.name}: {seconds:.3f} s, {calls.count('read_markdown')} parsed")
+        log(f"  re-extract after changing {victim.name}: {seconds:.3f} s, {calls.count('pandoc')} parsed")
     best = min(runs, key=lambda run: run["seconds"])
     out = {
         "files": len(paths), "seconds": r(best["seconds"]), "runs_s": [r(x["seconds"]) for x in runs],
@@ -301,7 +306,7 @@ def reextract(paths: list[Path], root: Path, calls: PandocCalls) -> dict:
 
 def diagnostics(paths: list[Path], root: Path, cache: Path) -> dict:
     """Where the warm re-extraction goes: the cache's size, decoding it alone, and the garbage collector's share."""
-    entries = list(cache.glob("*.json"))
+    entries = [p for p in cache.rglob("*") if p.is_file()]  # the sources' parses are in cache/sources/
     decode, _ = timed(lambda: [json.loads(p.read_text(encoding="utf-8")) for p in entries])
     victim = paths[70]
     victim.write_text(victim.read_text(encoding="utf-8").replace(" the ", " their ", 1), encoding="utf-8")
@@ -332,13 +337,36 @@ def bare_pandoc(path: Path) -> dict:
     return out
 
 
-def other_tools() -> dict:
-    found = {name: shutil.which(name) for name in ("po4a-gettextize", "md2po")}
+def _command(argv: list[str]) -> tuple[float, int]:
+    """Wall time and peak resident memory (MiB, the largest of the process and the children it waited for)."""
+    start = time.perf_counter()
+    pid = os.posix_spawnp(argv[0], argv, dict(os.environ))
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{argv} failed")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def paired_with_po4a(path: Path, root: Path, runs: int = 5) -> dict:
+    """``cop-docs md2pot`` and ``po4a-updatepo`` (Markdown) on the same file, run in turn, medians of each."""
+    po4a = shutil.which("po4a-updatepo")
+    if po4a is None:
+        return {"po4a": "not installed (Debian package po4a); not measured"}
+    ours_cmd = [sys.executable, "-m", "cop_docs", "md2pot", str(path), "-o", str(root / "ours.pot")]
+    theirs_cmd = [po4a, "-f", "text", "-o", "markdown", "-M", "UTF-8", "-m", str(path), "-p", str(root / "po4a.pot")]
+    ours, theirs = [], []
+    for _ in range(runs):
+        (root / "po4a.pot").unlink(missing_ok=True)
+        ours.append(_command(ours_cmd))
+        theirs.append(_command(theirs_cmd))
+    median = statistics.median
+    ours_s, theirs_s = median(x[0] for x in ours), median(x[0] for x in theirs)
+    log(f"  md2pot {ours_s:.2f} s, po4a-updatepo {theirs_s:.2f} s")
     return {
-        "po4a": "skipped (not measured; nothing is installed by this benchmark)"
-        + (f"; found at {found['po4a-gettextize']}" if found["po4a-gettextize"] else "; not installed"),
-        "mdpo": "skipped (not measured; nothing is installed by this benchmark)"
-        + (f"; found at {found['md2po']}" if found["md2po"] else "; not installed"),
+        "cop_docs_md2pot_s": r(ours_s), "po4a_updatepo_s": r(theirs_s), "ratio": round(ours_s / theirs_s, 2),
+        "cop_docs_peak_MiB": median(x[1] for x in ours), "po4a_peak_MiB": median(x[1] for x in theirs),
+        "runs": runs, "cop_docs_runs_s": [r(x[0]) for x in ours], "po4a_runs_s": [r(x[0]) for x in theirs],
     }
 
 
@@ -364,7 +392,7 @@ def main() -> int:
             path.write_text(FRONT_MATTER + "".join(sections[:count]), encoding="utf-8")
             sizes[label] = path
 
-        calls = PandocCalls()
+        calls = Calls()
         log("warm-up (imports, pandoc binary in the page cache)")
         extract_files([paths[0]], root, Path(tempfile.mkdtemp(dir=root)))
 
@@ -379,6 +407,8 @@ def main() -> int:
         warm = reextract(paths, root, calls)
         log("d. bare pandoc")
         bare = bare_pandoc(sizes["2MiB"])
+        log("e. paired with po4a")
+        paired = paired_with_po4a(sizes["2MiB"], root)
 
         emit({
             "benchmark": "extraction",
@@ -398,8 +428,8 @@ def main() -> int:
             "d_reference": {
                 "bare_pandoc_2MiB": bare,
                 "cop_docs_cold_over_bare_pandoc_read": round(big["seconds"] / bare["read_commonmark_x_s"], 2),
-                **other_tools(),
             },
+            "e_paired_with_po4a_2MiB": paired,
         })
     finally:
         if args.keep:
