@@ -337,15 +337,23 @@ def bare_pandoc(path: Path) -> dict:
     return out
 
 
-def _command(argv: list[str]) -> tuple[float, int]:
-    """Wall time and peak resident memory (MiB, the largest of the process and the children it waited for)."""
+def _command(argv: list[str]) -> tuple[float, int | None]:
+    """Wall time and peak resident memory in MiB (GNU time's %M: the largest of the process and the children it
+    waited for; None without GNU time). The process is started by a small one, so the benchmark's own memory,
+    which a child of it holds until it runs its program, is not counted."""
+    timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+    report = Path(tempfile.mkstemp(suffix=".time")[1])
+    wrapped = [timer, "-o", str(report), "-f", "%M", *argv] if timer else argv
+    quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0) for fd in (1, 2)]  # the JSON owns stdout
     start = time.perf_counter()
-    pid = os.posix_spawnp(argv[0], argv, dict(os.environ))
-    _, status, usage = os.wait4(pid, 0)
+    pid = os.posix_spawnp(wrapped[0], wrapped, dict(os.environ), file_actions=quiet)
+    _, status = os.waitpid(pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{argv} failed")
-    return seconds, usage.ru_maxrss // 1024
+    text = report.read_text().strip().splitlines() if timer else []
+    report.unlink(missing_ok=True)
+    return seconds, int(text[-1]) // 1024 if text and text[-1].isdigit() else None
 
 
 def paired_with_po4a(path: Path, root: Path, runs: int = 5) -> dict:
@@ -365,7 +373,7 @@ def paired_with_po4a(path: Path, root: Path, runs: int = 5) -> dict:
     log(f"  md2pot {ours_s:.2f} s, po4a-updatepo {theirs_s:.2f} s")
     return {
         "cop_docs_md2pot_s": r(ours_s), "po4a_updatepo_s": r(theirs_s), "ratio": round(ours_s / theirs_s, 2),
-        "cop_docs_peak_MiB": median(x[1] for x in ours), "po4a_peak_MiB": median(x[1] for x in theirs),
+        "cop_docs_peak_MiB": median(x[1] or 0 for x in ours), "po4a_peak_MiB": median(x[1] or 0 for x in theirs),
         "runs": runs, "cop_docs_runs_s": [r(x[0]) for x in ours], "po4a_runs_s": [r(x[0]) for x in theirs],
     }
 

@@ -1,8 +1,8 @@
 """The project file (``cop-docs.yaml``): languages, documents and formats.
 
 In: the YAML file. Out: a validated :class:`Project`. The file's shape is a declarative model
-(:class:`ProjectFile`, from which the shipped JSON Schema is generated); what the model cannot see (files,
-values that must agree) is checked after it. Every problem is collected and reported at once, each as
+(:mod:`cop_docs.config_model`, from which the shipped JSON Schema is generated); what the model cannot see
+(files, values that must agree) is checked here after it. Every problem is collected and reported at once, each as
 ``file:line: key.path: what is wrong``. Language names, text direction and plural forms come from Babel
 (CLDR data); the file only says what Babel cannot know (fonts, release policy).
 """
@@ -12,16 +12,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
-from pydantic import Field, StringConstraints
 
-from . import yamlfile
 from .errors import ConfigError
-from .formats import FORMATS
 from .scripts import script_of
+
+if TYPE_CHECKING:
+    from .config_model import ProjectFile
+    from .yamlfile import Lines
 
 CONFIG_NAME = "cop-docs.yaml"
 KINDS = ("story-book", "workbook", "campaign-kit", "guide")
@@ -208,6 +209,9 @@ def find_config(start: Path) -> Path:
 
 def load(path: Path) -> Project:
     """Read and validate the project file."""
+    from . import yamlfile  # here, with pydantic: md2pot and po2md read no project file
+    from .config_model import ProjectFile
+
     node = yamlfile.compose(path, "project file")
     if node is None:
         raise ConfigError("the project file is empty", path)
@@ -217,112 +221,16 @@ def load(path: Path) -> Project:
     return _project(model, lines, path)
 
 
-# --- the file's shape: the model the schema is generated from (cop_docs/schemas/cop-docs.schema.json) ----------
-
-Text = Annotated[str, StringConstraints(min_length=1)]
-Identifier = yamlfile.checked(Text, lambda v: all(c.isalnum() or c in "-_" for c in v),
-                              "use letters, digits, '-' and '_' only (it names files)")
-Percentage = yamlfile.checked(Annotated[float, Field(ge=0, le=100)], lambda v: 0 <= float(v) <= 100,
-                              "must be a percentage from 0 to 100")
-Flag = yamlfile.checked(bool, lambda v: str(v).lower() in ("true", "false"), "must be true or false")
-Count = yamlfile.checked(Annotated[int, Field(ge=1)], lambda v: str(v).isdigit() and int(v) >= 1,
-                         "expected a whole number of at least 1, not '{value}'")
-Seconds = yamlfile.checked(Annotated[float, Field(gt=0, lt=1e6)], lambda v: 0 < float(v) < 1e6,
-                           "expected a number of seconds above 0, not '{value}'")
-LanguageCode = yamlfile.checked(Text, lambda v: _known_locale(v),
-                                "unknown language code '{value}' (use a BCP-47 tag such as 'fr' or 'zh-Hans')")
-Sources = yamlfile.listing(Text, "list at least one source file")
-
-
-class ProjectEntry(yamlfile.FileModel):
-    """``project:`` what is published."""
-
-    name: Text
-    edition: Text
-    source_language: Text = Field(description="the code of the language the masters are written in")
-
-
-class ReleaseEntry(yamlfile.FileModel):
-    """``release:`` what happens to a document below its threshold."""
-
-    threshold: Percentage = Field(default=100, description="percentage of translated messages")
-    words_threshold: Percentage | None = Field(default=None, description="percentage of translated source words")
-    below: yamlfile.one_of(POLICIES, "must be one of {known}") = "draft"
-    required: Flag = Field(default=False, description="below the threshold, the release gate fails")
-
-
-class LanguageEntry(yamlfile.FileModel):
-    """One language: a BCP-47 code, the fonts that draw it, its release policy."""
-
-    code: LanguageCode
-    fonts: yamlfile.listing(Text, "name at least one font family")
-    heading_fonts: list[Text] = []
-    direction: Literal["ltr", "rtl"] | None = Field(default=None, description="leave out: it comes from CLDR")
-    release: ReleaseEntry | None = None
-
-
-class DocumentEntry(yamlfile.FileModel):
-    """One publication: an audience, a kind of design and its master sources."""
-
-    id: Identifier
-    audience: Text
-    title: Text
-    kind: yamlfile.one_of(KINDS, "unknown kind '{value}' (known: {known})")
-    sources: Sources
-
-
-class SnippetEntry(yamlfile.FileModel):
-    """Text several documents include with ``::: {include=<id>}``."""
-
-    id: Identifier
-    sources: Sources
-
-
-class RuleEntry(yamlfile.FileModel):
-    severity: yamlfile.one_of(("error", "warning", "off"), "must be error, warning or off") | None = None
-    languages_off: list[Text] = []
-
-
-class ChecksEntry(yamlfile.FileModel):
-    glossary: Text | None = Field(default=None, description="a YAML glossary of approved terms")
-    allow_identical: list[Text] = []
-    localized_urls: dict[str, dict[str, Text]] = Field(default={}, description="language → source URL → URL")
-    rules: dict[str, RuleEntry] = Field(default={}, description="check name → how it runs")
-
-
-class LimitsEntry(yamlfile.FileModel):
-    translation_length_factor: Count = 10
-    translation_length_extra: Count = 1000
-    seconds_per_output: Seconds = 900
-    memory_per_output: Count = Field(default=4096, description="MiB")
-
-
-class ProjectFile(yamlfile.FileModel):
-    """The project file, ``cop-docs.yaml``."""
-
-    project: ProjectEntry
-    languages: list[LanguageEntry]
-    documents: list[DocumentEntry]
-    snippets: list[SnippetEntry] = []
-    formats: list[yamlfile.one_of(tuple(FORMATS), "unknown format '{value}' (known: {known})")] = list(FORMATS)
-    checks: ChecksEntry = ChecksEntry()
-    limits: LimitsEntry = LimitsEntry()
-
-
-def schema() -> dict:
-    """The JSON Schema of the project file, for editors (shipped as cop_docs/schemas/cop-docs.schema.json)."""
-    out = ProjectFile.model_json_schema(by_alias=True, mode="validation")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **out, "title": CONFIG_NAME}
-
-
 # --- what the model cannot see: the project's files, and values that must agree ----------------------------
 
-def _consistency(data: dict, lines: yamlfile.Lines, root: Path) -> list[tuple[int, str]]:
+def _consistency(data: dict, lines: Lines, root: Path) -> list[tuple[int, str]]:
     """Problems across values, read from the plain data so that they are found even when the shape is wrong."""
     problems: list[tuple[int, str]] = []
 
+    from .yamlfile import keypath
+
     def fail(loc: tuple, message: str) -> None:
-        problems.append((lines.of(loc), f"{yamlfile.keypath(loc)}: {message}"))
+        problems.append((lines.of(loc), f"{keypath(loc)}: {message}"))
 
     data = data if isinstance(data, dict) else {}
     languages = [(i, lang) for i, lang in enumerate(_items(data, "languages")) if isinstance(lang, dict)]
@@ -372,13 +280,6 @@ def _consistency(data: dict, lines: yamlfile.Lines, root: Path) -> list[tuple[in
     return problems
 
 
-def _known_locale(code: str) -> bool:
-    try:
-        return bool(Locale.parse(code, sep="-"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return False
-
-
 def _items(data: dict, key: str) -> list:
     value = data.get(key)
     return value if isinstance(value, list) else []
@@ -395,7 +296,7 @@ def _outside_or_missing(root: Path, value: str, what: str) -> str | None:
     return None
 
 
-def _project(model: ProjectFile, lines: yamlfile.Lines, path: Path) -> Project:
+def _project(model: ProjectFile, lines: Lines, path: Path) -> Project:
     """The in-memory project: paths resolved, defaults from CLDR, and the lines messages refer to."""
     root = path.parent
     languages = []

@@ -160,7 +160,9 @@ def read(text: str) -> Reading:
     lines = text.split("\n")
     divs, blanked = _divs(lines)
     env: dict = {}
-    tokens = _MD.parse("\n".join(blanked), env)
+    changed = any(a is not b for a, b in zip(lines, blanked, strict=True))
+    tokens = _MD.parse("\n".join(blanked) if changed else text, env)
+    del blanked
     walker = _Walker(tokens, divs)
     out = walker.front_matter(text)
     out += walker.body()

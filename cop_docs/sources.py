@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import files, pandoc
+from . import files
 from .cache import version as cache_version
 from .config import Document, Project, Snippet
 from .errors import SourceError
@@ -56,7 +56,7 @@ class SourceFile:
         self.images = images or []  #: the URL of every picture it shows, as written (inline or by reference)
         self.references = references  #: its link reference definitions, as typed, one a line
         self._doc_text = doc_text
-        self._doc_file = doc_file
+        self._doc_file = doc_file  #: the cache entry of its units; its AST's is named after it
         self._source = source  #: the file, for pandoc to read when the AST is first asked for
         self._root = root
 
@@ -68,16 +68,23 @@ class SourceFile:
 
     def doc_text(self) -> str:
         """The AST as pandoc's JSON text: from memory, from the cache, or read now (and checked, and cached)."""
-        if self._doc_text is None and self._doc_file is not None:
+        if self._doc_text is not None:
+            return self._doc_text
+        from . import pandoc  # here: extraction never needs it
+
+        # the AST is pandoc's: its entry is named by pandoc's version beside the units'
+        ast_file = self._doc_file.with_name(self._doc_file.name.replace(".units.json", f".pandoc-{pandoc.version()}"
+                                                                        ".ast.json")) if self._doc_file else None
+        if ast_file is not None:
             try:
-                self._doc_text = self._doc_file.read_text(encoding="utf-8")
+                self._doc_text = ast_file.read_text(encoding="utf-8")
             except OSError:
                 pass
         if self._doc_text is None:
             assert self._source is not None and self._root is not None
             self._doc_text = _pandoc_reading(self, self._source, self._root)
-            if self._doc_file is not None:
-                _write(self._doc_file, self._doc_text)
+            if ast_file is not None:
+                _write(ast_file, self._doc_text)
         return self._doc_text
 
     @property
@@ -88,6 +95,8 @@ class SourceFile:
 def _pandoc_reading(source: SourceFile, path: Path, root: Path) -> str:
     """pandoc's reading of a master, once it is known to find the blocks the units were taken from."""
     rel, _, text = _read(path, root)
+    from . import pandoc
+
     doc_text = pandoc.read_markdown_json(text, path=rel)
     with _gc_paused():
         doc = json.loads(doc_text)
@@ -111,7 +120,7 @@ def cached_source(path: Path, *, root: Path, cache_dir: Path | None) -> SourceFi
     if cache_dir is None:
         return None
     rel, data, _ = _read(path, root)
-    units_file, doc_file = _cache_files(cache_dir, rel, data)
+    units_file = _cache_file(cache_dir, rel, data)
     try:
         blob = json.loads(units_file.read_text(encoding="utf-8"))
         units = [Unit(*u) for u in blob["units"]]
@@ -120,7 +129,7 @@ def cached_source(path: Path, *, root: Path, cache_dir: Path | None) -> SourceFi
         references = str(blob["references"])
     except (OSError, ValueError, TypeError, KeyError):
         return None  # missing or damaged: read again
-    return SourceFile(rel, units, doc_file=doc_file, includes=includes, images=images, references=references,
+    return SourceFile(rel, units, doc_file=units_file, includes=includes, images=images, references=references,
                       source=path, root=root)
 
 
@@ -146,13 +155,14 @@ def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> So
                               rel, line)
     units = [Unit(s.msgid, s.context, s.comment, s.line) for s in reading.slices]
     includes = [(snippet, line) for snippet, line, _ in reading.includes]
-    doc_file = None
+    units_file = None
     if cache_dir is not None:
-        units_file, doc_file = _cache_files(cache_dir, rel, data)
+        units_file = _cache_file(cache_dir, rel, data)
         blob = {"units": [[u.msgid, u.context, u.comment, u.line] for u in units], "includes": includes,
                 "images": reading.images, "references": reading.references}
         _write(units_file, json.dumps(blob, ensure_ascii=False))
-    return SourceFile(rel, units, doc_file=doc_file, includes=includes, images=reading.images,
+        _prune(cache_dir, rel, units_file)
+    return SourceFile(rel, units, doc_file=units_file, includes=includes, images=reading.images,
                       references=reading.references, source=path, root=root)
 
 
@@ -270,9 +280,23 @@ def _read(path: Path, root: Path) -> tuple[str, bytes, str]:
         raise SourceError("source is not valid UTF-8", rel, line) from None
 
 
-def _cache_files(cache_dir: Path, rel: str, data: bytes) -> tuple[Path, Path]:
-    key = hashlib.sha256(f"{cache_version()}\0{pandoc.version()}\0{rel}\0".encode() + data).hexdigest()
-    return cache_dir / f"{key}.units.json", cache_dir / f"{key}.ast.json"
+def _cache_file(cache_dir: Path, rel: str, data: bytes) -> Path:
+    """The cache entry of a master's content (its AST, once pandoc has read it, goes beside it): named by the
+    file, so that an edit replaces the file's old entries, and by the content and the tool's version."""
+    key = hashlib.sha256(f"{cache_version()}\0{rel}\0".encode() + data).hexdigest()
+    return cache_dir / f"{_file_key(rel)}-{key[:40]}.units.json"
+
+
+def _file_key(rel: str) -> str:
+    return hashlib.sha256(rel.encode()).hexdigest()[:16]
+
+
+def _prune(cache_dir: Path, rel: str, keep: Path) -> None:
+    """Remove a master's cache entries for its earlier contents: the cache holds one version of each file."""
+    stem = keep.name.removesuffix(".units.json")
+    for old in cache_dir.glob(f"{_file_key(rel)}-*.json"):
+        if not old.name.startswith(stem):
+            old.unlink(missing_ok=True)
 
 
 def load(project: Project, doc: Document | Snippet) -> list[SourceFile]:

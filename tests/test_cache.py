@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from cop_docs import cache, checks, config, files
 from cop_docs.release import lock
@@ -98,3 +99,18 @@ def test_relative_paths() -> None:
     root = Path("/project")
     assert files.relative(Path("/project/sources/a.md"), root) == "sources/a.md"
     assert files.relative("/elsewhere/b.md", root) == "/elsewhere/b.md"
+
+
+def test_the_sources_cache_keeps_one_version_of_each_master(basic: Path) -> None:
+    """An edit replaces the master's cache entries instead of adding two files each time."""
+    master = basic / "sources/sample.md"
+    cache = basic / "build/.cache/sources"
+    assert run_cli("-C", str(basic), "build", "--lang", "en", "--format", "pdf").returncode == 0
+    before = sorted(p.name for p in cache.iterdir())
+    assert len(before) == 2  # the messages and pandoc's AST of the one master
+    for word in ("weekly", "daily", "often"):
+        master.write_text(master.read_text(encoding="utf-8").replace("every week", f"every week, {word}"),
+                          encoding="utf-8")
+        assert run_cli("-C", str(basic), "build", "--lang", "en", "--format", "pdf").returncode == 0
+    after = sorted(p.name for p in cache.iterdir())
+    assert len(after) == 2 and not set(after) & set(before)

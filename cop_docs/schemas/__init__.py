@@ -17,7 +17,7 @@ HERE = Path(__file__).parent
 
 def generators() -> dict[str, Callable[[], dict]]:
     from ..checks.terminology import glossary_schema
-    from ..config import schema
+    from ..config_model import schema
 
     return {"cop-docs.schema.json": schema, "glossary.schema.json": glossary_schema}
 
