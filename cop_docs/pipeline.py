@@ -168,6 +168,7 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
         for doc, lang, draft, key in work:
             finish(doc, lang, draft, key, worker.guarded(project, doc.id, lang.code, draft, formats, key.epoch))
     elif work:
+        worker.preload(list(formats))  # once here: the forked workers inherit the loaded engines
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
         try:
             pending = {pool.submit(worker.in_worker, project.config_path, doc.id, lang.code, draft, formats, key.epoch):

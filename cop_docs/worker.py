@@ -116,11 +116,17 @@ def in_worker(config_path: Path, doc_id: str, lang_code: str, draft: bool, forma
     project = config.load(config_path)
     # The engines load before the budget is set: it is for rendering, and an import that fails for want of
     # memory fails as anything but a MemoryError.
+    preload(formats)
+    _limit_memory(project.limits.memory_per_output)
+    return guarded(project, doc_id, lang_code, draft, formats, epoch)
+
+
+def preload(formats: list[str]) -> None:
+    """Load the renderers and their engines (WeasyPrint, fontTools, Pillow) in this process: workers forked
+    from it start with them instead of each loading them again."""
     for fmt in formats:
         renderer(fmt)
     from .renderers import cover, epub_fonts, fonts, pdf_text, theme  # noqa: F401
-    _limit_memory(project.limits.memory_per_output)
-    return guarded(project, doc_id, lang_code, draft, formats, epoch)
 
 
 def _limit_memory(mebibytes: int) -> None:

@@ -4,18 +4,22 @@ In: a :class:`Job` (the localized document's title, audience and first illustrat
 direction). Out: the cover as PNG bytes and its text alternative. The cover page (the template ``themes/cover.html``
 and ``cover.css``) is laid out by WeasyPrint as a one-page PDF, reading files through :class:`ConfinedFetcher`
 only, rasterized by poppler's ``pdftoppm`` and reduced to a palette by Pillow. None of them writes a clock or
-anything random into the pixels, so the same job gives the same bytes.
+anything random into the pixels, so the same job gives the same bytes; a cover is kept under
+``build/.cache/covers/`` by what it is drawn from, and drawn again only when that changes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import subprocess
+from pathlib import Path
 
 from PIL import Image
 from weasyprint import CSS, HTML
 
-from .. import templating
+from .. import cache, files, templating
 from ..errors import RenderError
 from ..segments import Json, stringify
 from ..templating import THEMES
@@ -69,7 +73,34 @@ def cover_pdf(job: Job) -> bytes:
 
 
 def cover_png(job: Job) -> bytes:
-    """The cover of the job's document, as PNG."""
+    """The cover of the job's document, as PNG: from the cache when the same page was drawn before (the same
+    text, picture, styles and fonts, by the same code and engines), else drawn now and kept."""
+    path = _cached_cover(job)
+    try:
+        return path.read_bytes()
+    except OSError:
+        png = _draw_png(job)
+    try:
+        files.write_atomic(path, png)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return png
+
+
+def _cached_cover(job: Job) -> Path:
+    """Where the cover's PNG is kept: named by everything its pixels depend on."""
+    from ..dependencies import font_files
+
+    image = first_image(job.doc)
+    picture = job.project.root / image[0] if image else None
+    parts = [cache.version(), RESOLUTION, cover_html(job), cover_css(job),
+             files.sha256_file(picture) if picture is not None and picture.is_file() else "",
+             [(str(f), *(cache.stamp(f) or [])) for f in font_files(job.language)]]
+    key = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+    return job.project.cache_dir / "covers" / f"{key}.png"
+
+
+def _draw_png(job: Job) -> bytes:
     try:
         # No output name: pdftoppm writes the page to its standard output, as a pixmap (PPM).
         ppm = subprocess.run(["pdftoppm", "-r", str(RESOLUTION), "-singlefile", "-"], input=cover_pdf(job),

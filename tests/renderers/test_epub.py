@@ -215,3 +215,20 @@ def test_builds_are_byte_identical(epubs: dict[str, Path], tmp_path: Path) -> No
             assert again[lang].read_bytes() == epubs[lang].read_bytes(), lang
     kept = list((root / "build/.cache/epub-fonts/sample.zh-Hans").iterdir())
     assert len(kept) == len([n for n in parts(epubs["zh-Hans"]) if n.startswith("EPUB/fonts/")])
+
+
+def test_a_cover_is_drawn_once_for_what_it_shows(basic: Path) -> None:
+    """The cover's PNG is kept by what it is drawn from: a forced rebuild reuses it, a new title draws a new one."""
+    from conftest import run_cli
+
+    covers = basic / "build/.cache/covers"
+    assert run_cli("-C", str(basic), "build", "--lang", "fr", "--format", "epub").returncode == 0
+    first = (basic / "build/fr/sample.fr.epub").read_bytes()
+    assert len(list(covers.glob("*.png"))) == 1
+    assert run_cli("-C", str(basic), "build", "--lang", "fr", "--format", "epub", "--force").returncode == 0
+    assert (basic / "build/fr/sample.fr.epub").read_bytes() == first and len(list(covers.glob("*.png"))) == 1
+    config = basic / "cop-docs.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("title: Staying safe online", "title: Safe online"),
+                      encoding="utf-8")
+    assert run_cli("-C", str(basic), "build", "--lang", "en", "--format", "epub").returncode == 0
+    assert len(list(covers.glob("*.png"))) == 2
