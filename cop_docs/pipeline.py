@@ -18,12 +18,16 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import cache, dates, dependencies, files, gate, sources, worker
+from . import cache, dates, files, gate, sources
 from .catalogs import coverage, pofiles, sync
 from .catalogs.sync import Written
 from .config import Document, Language, Project, Snippet
 from .renderers import output_path
+
+if TYPE_CHECKING:
+    from . import dependencies, worker
 
 Progress = Callable[[str], None]
 
@@ -115,6 +119,8 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
     if force:  # everything is made again, the artefacts the renderers keep between builds included
         for cached in ("epub-fonts", "messages"):
             shutil.rmtree(project.cache_dir / cached, ignore_errors=True)
+    from . import dependencies, worker  # here: extract and update need no renderer
+
     # Reads every source and catalog once, so workers find them cached; the missing messages are the gate's.
     decisions = decide(project)
     hashes = cache.FileHashes.for_project(project)

@@ -10,7 +10,9 @@ messages changed, so its ``POT-Creation-Date`` moves only then.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import time
 from pathlib import Path
 
 from .. import cache
@@ -48,21 +50,57 @@ def write_template(path: Path, template: po.Catalog, memo_path: Path | None = No
     """Write a POT unless it already holds these messages. Returns whether the file was written.
 
     ``memo_path`` keeps each entry's wrapped text between runs (see :func:`po.dumps`), so that a template with
-    a few changed messages is written without wrapping the others again."""
+    a few changed messages is written without wrapping the others again; and, beside it, what the file held
+    when this tool last wrote or read it, by its size and time: while the file keeps them, it need not be read
+    to know what it says."""
+    digest = hashlib.sha256(repr(template.content(ignore=VOLATILE)).encode()).hexdigest()
+    known = _known_template(path, memo_path)
+    if known is not None and known == digest:
+        return False
     memo = _load_memo(memo_path)
-    known = len(memo)
+    remembered = len(memo)
     text = po.dumps(template, memo)
-    try:
-        same_bytes = _CREATION_DATE.sub("", path.read_text(encoding="utf-8")) == _CREATION_DATE.sub("", text)
-    except (OSError, UnicodeDecodeError):
-        same_bytes = False
-    changed = not same_bytes and not template_is_current(path, template)  # another tool may have re-wrapped it
+    if known is not None:  # the file holds other messages: no need to read it
+        changed = True
+    else:
+        try:
+            same_bytes = _CREATION_DATE.sub("", path.read_text(encoding="utf-8")) == _CREATION_DATE.sub("", text)
+        except (OSError, UnicodeDecodeError):
+            same_bytes = False
+        changed = not same_bytes and not template_is_current(path, template)  # another tool may have re-wrapped it
     if changed:
         write_atomic(path, text)
-    if memo_path is not None and len(memo) != known:
-        used = po.entry_texts(template)  # what no entry needs any more is forgotten
-        cache.write_json(memo_path, {k: v for k, v in memo.items() if k in used})
+    if memo_path is not None:
+        if len(memo) > 1.2 * (len(template.entries) + 1):  # what no entry needs any more is forgotten, now and then
+            used = po.entry_texts(template)
+            memo = {k: v for k, v in memo.items() if k in used}
+        if len(memo) != remembered:
+            cache.write_json(memo_path, memo)
+        _remember_template(path, memo_path, digest)
     return changed
+
+
+def _written_path(memo_path: Path) -> Path:
+    return memo_path.with_name(memo_path.name.removesuffix(".json") + ".held.json")
+
+
+def _known_template(path: Path, memo_path: Path | None) -> str | None:
+    """The digest of what the template holds, when the file is as this tool last saw it (same size and time,
+    and that time older than the clock's tick: see :func:`cache.settled`); None when it must be read."""
+    if memo_path is None:
+        return None
+    held = cache.read_json(_written_path(memo_path))
+    current = cache.stamp(path)
+    if not isinstance(held, dict) or current is None or held.get("stamp") != current:
+        return None
+    return held.get("digest") if held.get("settled") else None
+
+
+def _remember_template(path: Path, memo_path: Path, digest: str) -> None:
+    current = cache.stamp(path)
+    if current is not None:
+        cache.write_json(_written_path(memo_path), {"stamp": current, "digest": digest,
+                                                    "settled": cache.settled([current], time.time_ns())})
 
 
 def _load_memo(path: Path | None) -> dict[str, str]:
