@@ -120,8 +120,9 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_md2pot)
 
     p = sub.add_parser("po2md", parents=[common], help="apply a PO file to one Markdown file",
-                       description="Write the Markdown file translated with a PO file (fuzzy and untranslated "
-                                   "messages keep the source text).")
+                       description="Write the Markdown file translated with a PO file: each translated message "
+                                   "in place of the text it was taken from, everything else as it is (fuzzy and "
+                                   "untranslated messages keep the source text).")
     p.add_argument("markdown", type=Path, metavar="IN.md")
     p.add_argument("po", type=Path, metavar="IN.po")
     p.add_argument("-o", "--output", type=Path, metavar="OUT.md", help="default: standard output")
@@ -476,15 +477,16 @@ def _md2pot(args: argparse.Namespace) -> int:
 
 
 def _po2md(args: argparse.Namespace) -> int:
-    from . import pandoc, results
+    from . import results
     from .catalogs import coverage, po
-    from .localization import localize
     from .sources import read_source
+    from .substitution import substituted
 
     _needs_output(args)
-    source = read_source(args.markdown, root=args.markdown.parent)
-    doc = localize([source], coverage.catalog_translations(po.read(args.po)))
-    _emit(pandoc.write_document_markdown(doc), args.output)
+    source = read_source(args.markdown, root=args.markdown.parent)  # its checks: raw HTML, depth, fences…
+    text = args.markdown.read_text(encoding="utf-8")
+    assert source.units is not None
+    _emit(substituted(text, coverage.catalog_translations(po.read(args.po))), args.output)
     _result(args, lambda: results.files("po2md", [args.output], None))
     return 0
 

@@ -63,11 +63,6 @@ def write_markdown(doc: Json | str) -> str:  # msgids as they were before source
     return _convert(doc if isinstance(doc, str) else json.dumps(doc), MESSAGE_FORMAT, "json", ["--wrap=none"])
 
 
-def write_document_markdown(doc: Json) -> str:
-    """Write a whole JSON AST, front matter included, as Markdown in the sources' dialect."""
-    return _convert(json.dumps(doc), "commonmark_x", "json", ["--standalone", "--wrap=none"])
-
-
 def write_html(doc: Json, *, template: Path, variables: dict[str, str], toc: bool = True) -> str:
     """Render a JSON AST to a standalone HTML5 page through a pandoc template."""
     args = ["--standalone", f"--template={template}", "--wrap=none", "--section-divs"]

@@ -50,6 +50,11 @@ class Slice:
     comment: str
     context: str | None
     line: int
+    #: where the message's text is in the master (start and end offsets) and how a translation goes there:
+    #: "text" (a paragraph, heading, term: on one line), "cell" (a table cell: '|' escaped), "title" (a
+    #: picture's title: in quotes), "yaml" (a front-matter value: a quoted string); None: nowhere to put one
+    span: tuple[int, int] | None = field(default=None, compare=False)
+    site: str = field(default="text", compare=False)
 
 
 @dataclass
@@ -62,6 +67,7 @@ class Reading:
     images: list[str]  #: the URL of every picture, as written, in order, once each
     raw_html: list[str]  #: every piece of raw HTML
     depth: int  #: how deeply blocks and inline markup nest (a list item counts two, as in pandoc's tree)
+    link_targets: dict = field(default_factory=dict)  #: markdown-it's reference definitions (label → href, title)
 
 
 @dataclass
@@ -163,7 +169,7 @@ def read(text: str) -> Reading:
     changed = any(a is not b for a, b in zip(lines, blanked, strict=True))
     tokens = _MD.parse("\n".join(blanked) if changed else text, env)
     del blanked
-    walker = _Walker(tokens, divs)
+    walker = _Walker(tokens, divs, lines)
     out = walker.front_matter(text)
     out += walker.body()
     spans = sorted({tuple(ref["map"]) for ref in env.get("references", {}).values() if ref.get("map")})
@@ -183,15 +189,37 @@ def read(text: str) -> Reading:
                 images.setdefault(child.attrGet("src") or "")
             elif child.type == "html_inline":
                 raw.append(child.content)
-    return Reading(out, definitions, includes, [url for url in images if url], raw, depth)
+    return Reading(out, definitions, includes, [url for url in images if url], raw, depth, env.get("references", {}))
+
+
+def targets(text: str, references: dict) -> tuple[list[str], list[str], list[str], list[str]]:
+    """What a message's inline Markdown points to or brings in: link targets, picture sources, raw HTML, and
+    attribute blocks (``{…}``), its references resolved with the master's definitions."""
+    tokens = _MD.parseInline(text, {"references": references})[0].children or []
+    links, images, raw, attrs = [], [], [], []
+    for token in tokens:
+        if token.type == "link_open":
+            links.append(token.attrGet("href") or "")
+        elif token.type == "image":
+            images.append(token.attrGet("src") or "")
+        elif token.type == "html_inline":
+            raw.append(token.content)
+        elif token.type == "text":
+            attrs += re.findall(r"\{[^{}]*\}", token.content)
+    return links, images, raw, attrs
 
 
 class _Walker:
     """Walks markdown-it's token stream, keeping track of the containers around each inline."""
 
-    def __init__(self, tokens: list[Token], divs: list[_Div]):
+    def __init__(self, tokens: list[Token], divs: list[_Div], lines: list[str] | None = None):
         self.tokens = tokens
         self.divs = divs
+        self.lines = lines or []
+        self.starts = [0]  # the offset of each line in the text
+        for line in self.lines:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+        self.cells: dict[int, int] = {}  # a table row's line → where its next cell is searched from
         self.notes: dict[int, list[Token]] = {}  # footnote id → its tokens
         body: list[Token] = []
         current: list[Token] | None = None
@@ -221,6 +249,7 @@ class _Walker:
         if not isinstance(node, yaml.MappingNode):
             return []
         first = (token.map[0] if token.map else 0) + 2  # the line after '---', 1-based
+        self.yaml_at = self.starts[first - 1] if len(self.starts) >= first else None
         values = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
         out: list[Slice] = []
         for key in TRANSLATABLE_META:
@@ -240,7 +269,12 @@ class _Walker:
             start = line + (1 if node.style in ("|", ">") else 0)  # a block scalar's text starts below its key
             return [Slice(s.msgid, comment, s.context, start + s.line - 1) for s in inner.body()]
         msgid = " ".join(value.split())
-        return [Slice(msgid, comment, None, line)] if _has_words(_MD.parseInline(msgid)[0].children or []) else []
+        at = getattr(self, "yaml_at", None)
+        span = (at + node.start_mark.index, at + node.end_mark.index) if at is not None and not node.style else None
+        if at is not None and node.style in ('"', "'"):
+            span = (at + node.start_mark.index, at + node.end_mark.index)
+        return [Slice(msgid, comment, None, line, span, "yaml")] if _has_words(
+            _MD.parseInline(msgid)[0].children or []) else []
 
     def body(self) -> list[Slice]:
         out: list[Slice] = []
@@ -253,7 +287,8 @@ class _Walker:
             if token.nesting == 1:
                 if token.type == "blockquote_open" and _alert(tokens, i):
                     # pandoc gives an alert a title paragraph of its own, in English: a message like the others
-                    out.append(Slice(token.meta["alert"], "paragraph", self._context_at(token.map[0]), token.map[0] + 1))
+                    out.append(Slice(token.meta["alert"], "paragraph", self._context_at(token.map[0]), token.map[0] + 1,
+                                     None))
                 stack.append(token)
             elif token.nesting == -1:
                 stack.pop()
@@ -300,8 +335,35 @@ class _Walker:
                 self._image(children, text, comment, context, line, out, figure=not (parent and parent.hidden))
                 return
         if text and _has_words(children):
-            out.append(Slice(text, comment, context, line + 1))
+            cell = comment.startswith("table")
+            span = self._span(token, text if cell else token.content, line, cell, len(text) if "heading" in comment
+                              else None)
+            out.append(Slice(text, comment, context, line + 1, span, "cell" if cell else "text"))
         self._notes(children, out, line)
+
+    def _span(self, token: Token, typed: str, line: int, cell: bool, length: int | None = None) -> tuple[int, int] | None:
+        """Where an inline's text is in the master: from its first character to its last, across its lines."""
+        if not token.map or line >= len(self.lines):
+            return None
+        parts = typed.split("\n")
+        source = self.lines[line]
+        col = source.find(parts[0], self.cells.get(line, 0) if cell else 0)
+        if col < 0 or not parts[0]:
+            return None
+        start = self.starts[line] + col
+        if length is not None and len(parts) == 1:  # a heading's text, without its attributes
+            return start, start + length
+        last = line + len(parts) - 1
+        if last >= len(self.lines):
+            return None
+        end_col = (col + len(parts[0])) if len(parts) == 1 else self.lines[last].find(parts[-1])
+        if end_col < 0:
+            return None
+        if len(parts) > 1:
+            end_col += len(parts[-1])
+        if cell:
+            self.cells[line] = end_col
+        return start, self.starts[last] + end_col
 
     def _paragraph_comment(self, stack: list[Token], note: bool) -> str:
         depth = 0
@@ -325,12 +387,17 @@ class _Walker:
         alt = _alt_as_typed(text)
         title = image.attrGet("title") or ""
         words = _has_words(image.children or [])
+        source = self.lines[line] if line < len(self.lines) else ""
+        at = source.find("![" + alt)
+        alt_span = (self.starts[line] + at + 2, self.starts[line] + at + 2 + len(alt)) if at >= 0 else None
         if figure and words:
-            out.append(Slice(alt, "figure caption", context, line + 1))
+            out.append(Slice(alt, "figure caption", context, line + 1, alt_span))
         if words:
-            out.append(Slice(alt, "image alt text", context, line + 1))
+            out.append(Slice(alt, "image alt text", context, line + 1, alt_span))
         if any(ch.isalpha() for ch in str(title)):
-            out.append(Slice(str(title), "image title", context, line + 1))
+            quoted = re.search(r"""(["'])((?:\\.|(?!\1).)*)\1\)""", source[at:]) if at >= 0 else None
+            span = (self.starts[line] + at + quoted.start(2), self.starts[line] + at + quoted.end(2)) if quoted else None
+            out.append(Slice(str(title), "image title", context, line + 1, span, "title"))
 
     def _notes(self, children: list[Token], out: list[Slice], line: int) -> None:
         for child in children:
