@@ -28,6 +28,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .errors import SourceError
 from .segments import MAX_DEPTH, TRANSLATABLE_META, Segment, stringify
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -245,7 +246,10 @@ class _Walker:
         try:
             node = yaml.compose(token.content)
         except yaml.YAMLError:
-            return []
+            return []  # pandoc reads it as text: its segments say what it holds, and the agreement check compares
+        except RecursionError:
+            raise SourceError(f"the front matter nests deeper than {MAX_DEPTH} levels: flatten its lists", None,
+                              (token.map[0] if token.map else 0) + 1) from None
         if not isinstance(node, yaml.MappingNode):
             return []
         first = (token.map[0] if token.map else 0) + 2  # the line after '---', 1-based

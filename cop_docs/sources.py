@@ -142,7 +142,10 @@ def parse_source(path: Path, *, root: Path, cache_dir: Path | None = None) -> So
         raise SourceError(f"control character U+{ord(control.group()):04X}, which no page can show and an e-book "
                           "cannot hold: delete it", rel, text.count("\n", 0, control.start()) + 1)
     check_fences(text, rel)
-    reading = read(text)
+    try:
+        reading = read(text)
+    except SourceError as exc:
+        raise SourceError(exc.message, rel, exc.line) from None
     for html in reading.raw_html:
         check_raw_html_text(html, text, rel, root)
     if reading.depth > MAX_DEPTH * 2:  # a list item is a list in a list: two levels a level

@@ -98,3 +98,13 @@ def test_a_master_the_two_readers_read_differently_is_refused_at_its_line(basic:
     assert not (basic / "build/en/sample.en.pdf").exists()
     master.write_text(text.replace("\nAsk before", "\n\nAsk before"), encoding="utf-8")  # a blank line: one reading
     assert run_cli("-C", str(basic), "build", "--lang", "en", "--format", "pdf").returncode == 0
+
+
+def test_front_matter_nested_past_any_reason_is_one_line(basic: Path) -> None:
+    from conftest import run_cli
+
+    (basic / "sources/sample.md").write_text("---\nkeywords: " + "[" * 3000 + "]" * 3000 + "\n---\n\n# Title\n",
+                                             encoding="utf-8")
+    result = run_cli("-C", str(basic), "extract")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "sources/sample.md:1: the front matter nests deeper than 64 levels" in result.stderr
