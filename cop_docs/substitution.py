@@ -72,9 +72,10 @@ def _written(piece: Slice, msgstr: str, text: str) -> str:
         return value if plain and _plain_yaml(value) else json.dumps(value, ensure_ascii=False)  # JSON is YAML
     if piece.site == "title":
         quote = text[piece.span[0] - 1] if piece.span else '"'
-        return " ".join(msgstr.split()).replace(quote, "\\" + quote)
+        # a backslash at the end would escape the closing quote
+        return " ".join(msgstr.split()).rstrip("\\").replace(quote, "\\" + quote)
     if piece.site == "cell":
-        return re.sub(r"(?<!\\)\|", r"\\|", " ".join(msgstr.split()))
+        return re.sub(r"(?<!\\)\|", r"\\|", " ".join(msgstr.split()).rstrip("\\"))  # '\' would escape the '|' after
     start = piece.span[0] if piece.span else 0
     line_start = text.rfind("\n", 0, start) + 1
     indent = re.sub(r"[^>\t]", " ", text[line_start:start])  # a continuation line, inside the same container

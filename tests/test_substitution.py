@@ -56,3 +56,10 @@ def test_a_translation_that_points_elsewhere_is_not_used(msgstr: str) -> None:
     assert substituted(text, {(None, "See [the charter](https://e.org/c)."): msgstr}) == text
     fine = substituted(text, {(None, "See [the charter](https://e.org/c)."): "Voir [la charte](https://e.org/c)."})
     assert fine == "Voir [la charte](https://e.org/c).\n"
+
+
+def test_a_trailing_backslash_cannot_open_a_title_or_a_cell() -> None:
+    text = '![A shield](s.svg "Safe")\n\n| a | b |\n|---|---|\n| Risk | c |\n'
+    out = substituted(text, {(None, "Safe"): "Sûr\\", (None, "Risk"): "Risque\\"})
+    assert out == '![A shield](s.svg "Sûr")\n\n| a | b |\n|---|---|\n| Risque | c |\n'
+    assert [s.msgid for s in slices.slices(out)] == ["A shield", "A shield", "Sûr", "a", "b", "Risque", "c"]
