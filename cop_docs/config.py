@@ -280,6 +280,14 @@ def _consistency(data: dict, lines: Lines, root: Path) -> list[tuple[int, str]]:
     return problems
 
 
+def is_language_code(code: str) -> bool:
+    """Whether CLDR (Babel) knows a BCP-47 tag: the languages of the project file and the glossary's keys."""
+    try:
+        return bool(Locale.parse(code, sep="-"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+
+
 def _items(data: dict, key: str) -> list:
     value = data.get(key)
     return value if isinstance(value, list) else []

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from babel import Locale, UnknownLocaleError
 from pydantic import Field, StringConstraints
 
 from . import yamlfile
-from .config import CONFIG_NAME, KINDS, POLICIES
+from .config import CONFIG_NAME, KINDS, POLICIES, is_language_code
 from .formats import FORMATS
 
 Text = Annotated[str, StringConstraints(min_length=1)]
@@ -22,12 +21,11 @@ Identifier = yamlfile.checked(Text, lambda v: all(c.isalnum() or c in "-_" for c
                               "use letters, digits, '-' and '_' only (it names files)")
 Percentage = yamlfile.checked(Annotated[float, Field(ge=0, le=100)], lambda v: 0 <= float(v) <= 100,
                               "must be a percentage from 0 to 100")
-Flag = yamlfile.checked(bool, lambda v: str(v).lower() in ("true", "false"), "must be true or false")
 Count = yamlfile.checked(Annotated[int, Field(ge=1)], lambda v: str(v).isdigit() and int(v) >= 1,
                          "expected a whole number of at least 1, not '{value}'")
 Seconds = yamlfile.checked(Annotated[float, Field(gt=0, lt=1e6)], lambda v: 0 < float(v) < 1e6,
                            "expected a number of seconds above 0, not '{value}'")
-LanguageCode = yamlfile.checked(Text, lambda v: _known_locale(v),
+LanguageCode = yamlfile.checked(Text, is_language_code,
                                 "unknown language code '{value}' (use a BCP-47 tag such as 'fr' or 'zh-Hans')")
 Sources = yamlfile.listing(Text, "list at least one source file")
 
@@ -46,7 +44,7 @@ class ReleaseEntry(yamlfile.FileModel):
     threshold: Percentage = Field(default=100, description="percentage of translated messages")
     words_threshold: Percentage | None = Field(default=None, description="percentage of translated source words")
     below: yamlfile.one_of(POLICIES, "must be one of {known}") = "draft"
-    required: Flag = Field(default=False, description="below the threshold, the release gate fails")
+    required: yamlfile.Flag = Field(default=False, description="below the threshold, the release gate fails")
 
 
 class LanguageEntry(yamlfile.FileModel):
@@ -114,9 +112,3 @@ def schema() -> dict:
 
 
 
-
-def _known_locale(code: str) -> bool:
-    try:
-        return bool(Locale.parse(code, sep="-"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return False

@@ -221,6 +221,7 @@ class _Walker:
         for line in self.lines:
             self.starts.append(self.starts[-1] + len(line) + 1)
         self.cells: dict[int, int] = {}  # a table row's line → where its next cell is searched from
+        self.yaml_at: int | None = None  # the offset of the front matter's first line
         self.notes: dict[int, list[Token]] = {}  # footnote id → its tokens
         body: list[Token] = []
         current: list[Token] | None = None
@@ -273,7 +274,7 @@ class _Walker:
             start = line + (1 if node.style in ("|", ">") else 0)  # a block scalar's text starts below its key
             return [Slice(s.msgid, comment, s.context, start + s.line - 1) for s in inner.body()]
         msgid = " ".join(value.split())
-        at = getattr(self, "yaml_at", None)
+        at = self.yaml_at
         span = (at + node.start_mark.index, at + node.end_mark.index) if at is not None and not node.style else None
         if at is not None and node.style in ('"', "'"):
             span = (at + node.start_mark.index, at + node.end_mark.index)
@@ -370,12 +371,7 @@ class _Walker:
         return start, self.starts[last] + end_col
 
     def _paragraph_comment(self, stack: list[Token], note: bool) -> str:
-        depth = 0
-        for t in stack:
-            if t.type in ("bullet_list_open", "ordered_list_open"):
-                depth += 1
-            elif t.type == "blockquote_open":
-                pass
+        depth = sum(t.type in ("bullet_list_open", "ordered_list_open") for t in stack)
         for t in reversed(stack):
             if t.type == "list_item_open":
                 return "list item" if depth == 1 else f"nested list item (level {depth})"
@@ -515,14 +511,10 @@ def plain(msgid: str) -> str:
         elif token.type in ("code_inline", "math_inline", "math_inline_double"):
             parts.append(token.content)
         elif token.type == "image":
-            parts.append(plain_children(token.children or []))
+            parts.append("".join(t.content for t in token.children or [] if t.type in ("text", "code_inline")))
         elif token.type in ("softbreak", "hardbreak"):
             parts.append(" ")
     return "".join(parts)
-
-
-def plain_children(children: list[Token]) -> str:
-    return "".join(t.content for t in children if t.type in ("text", "code_inline"))
 
 
 def disagreement(found: list[Slice], segs: list[Segment]) -> tuple[int, str] | None:

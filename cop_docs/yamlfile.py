@@ -76,6 +76,10 @@ def listing(item: Any, message: str) -> Any:
     return Annotated[list[item], Field(min_length=1), BeforeValidator(check)]
 
 
+#: true or false, as written in YAML (``required: true``)
+Flag = checked(bool, lambda v: str(v).lower() in ("true", "false"), "must be true or false")
+
+
 @dataclass
 class Lines:
     """The line of every value (and of every mapping key) of a YAML file, by key path."""

@@ -32,7 +32,8 @@ from ..sources import CONTROL_CHARACTERS
 
 Json = dict[str, Any]
 
-_NOTE_REF = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
+#: A footnote reference ``[^label]``, its label in group 1.
+NOTE_REF = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 _BLOCK_NAMES = {
@@ -61,7 +62,7 @@ def _definitions(references: str) -> str:
 
 
 def _prepare(i: int, text: str) -> str:
-    return _NOTE_REF.sub(lambda m: f"[^{i}n{m.group(1)}]", _BLANK_LINES.sub("\n", text.strip()))
+    return NOTE_REF.sub(lambda m: f"[^{i}n{m.group(1)}]", _BLANK_LINES.sub("\n", text.strip()))
 
 
 #: A line that may start a block other than a paragraph (or continue one into another block: a setext heading's
@@ -82,7 +83,7 @@ def plainly_a_paragraph(text: str) -> bool:
 
 
 def _parse(texts: list[str], links: str = "") -> list[list[Json]]:
-    labels = dict.fromkeys(label for text in texts for label in _NOTE_REF.findall(text))
+    labels = dict.fromkeys(label for text in texts for label in NOTE_REF.findall(text))
     definitions = "\n\n".join([*(f"[^{label}]: {label}" for label in labels), *([links] if links else [])])
     if len(texts) == 1:
         return [pandoc.read_markdown(f"{texts[0]}\n\n{definitions}\n", path="<messages>", fmt=pandoc.MESSAGE_FORMAT)
@@ -107,8 +108,8 @@ def numbered_notes(msgstr: str, msgid: str) -> str:
     """A translation's footnote references as numbers: the n-th label of its msgid (as the author named them:
     ``[^privacy]``, ``[^3]``) becomes ``[^n]``, and a label the msgid does not have ``[^0]``, which refers to
     nothing (see :func:`note_label`)."""
-    labels = list(dict.fromkeys(_NOTE_REF.findall(msgid)))
-    return _NOTE_REF.sub(lambda m: f"[^{labels.index(m.group(1)) + 1 if m.group(1) in labels else 0}]", msgstr)
+    labels = list(dict.fromkeys(NOTE_REF.findall(msgid)))
+    return NOTE_REF.sub(lambda m: f"[^{labels.index(m.group(1)) + 1 if m.group(1) in labels else 0}]", msgstr)
 
 
 def note_label(note: Json) -> int | None:

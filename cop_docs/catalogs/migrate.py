@@ -24,10 +24,10 @@ from ..config import Document, Project, Snippet
 from ..segments import Json, segments
 from ..sources import load
 from . import po, pofiles
+from .messages import NOTE_REF
 
 _RULE = re.compile(r"^-{3,}$", re.MULTILINE)
-_NOTE_REF = re.compile(r"(?<!\\)\[\^(\d+)\]")
-_LABEL = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
+_NUMBERED_REF = re.compile(r"(?<!\\)\[\^(\d+)\]")
 _TITLE_QUOTE = "\ue000"
 
 Key = tuple[str | None, str]
@@ -64,13 +64,13 @@ def _split(markdown: str) -> list[str]:
 
 def _local_note_numbers(msgid: str) -> str:
     numbers: dict[str, int] = {}
-    return _NOTE_REF.sub(lambda m: f"[^{numbers.setdefault(m.group(1), len(numbers) + 1)}]", msgid)
+    return _NUMBERED_REF.sub(lambda m: f"[^{numbers.setdefault(m.group(1), len(numbers) + 1)}]", msgid)
 
 
 def relabelled(msgstr: str, msgid: str) -> str:
     """A translation's footnote references, numbered from 1 as the old msgid numbered them, under the labels the
     author gave them in the new msgid (the n-th label for ``[^n]``)."""
-    labels = list(dict.fromkeys(m.group(1) for m in _LABEL.finditer(msgid)))
+    labels = list(dict.fromkeys(m.group(1) for m in NOTE_REF.finditer(msgid)))
     if not labels:
         return msgstr
 
@@ -78,7 +78,7 @@ def relabelled(msgstr: str, msgid: str) -> str:
         n = int(m.group(1))
         return f"[^{labels[n - 1]}]" if 0 < n <= len(labels) else m.group()
 
-    return _NOTE_REF.sub(label, msgstr)
+    return _NUMBERED_REF.sub(label, msgstr)
 
 
 def renames(project: Project, catalog: Document | Snippet) -> dict[Key, list[str]]:

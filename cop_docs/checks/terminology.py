@@ -61,6 +61,7 @@ from babel import Locale, UnknownLocaleError
 from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from .. import yamlfile
+from ..config import is_language_code
 from ..errors import ConfigError
 from ..words import letter_runs
 from .base import Check, Context, Finding, Message, is_arabic_letter, is_cjk
@@ -170,9 +171,8 @@ class TermEntry(yamlfile.FileModel):
     __pydantic_extra__: dict[str, Forms] = Field(init=False)
 
     source: Text = Field(description="the term as it appears in a sentence of the masters")
-    keep: yamlfile.checked(bool, lambda v: str(v).lower() in ("true", "false"), "must be true or false") = Field(
-        default=False, description="do not translate: the term must appear unchanged")
-    match_case: yamlfile.checked(bool, lambda v: str(v).lower() in ("true", "false"), "must be true or false") = False
+    keep: yamlfile.Flag = Field(default=False, description="do not translate: the term must appear unchanged")
+    match_case: yamlfile.Flag = False
     note: Text | None = None
 
 
@@ -203,7 +203,7 @@ def load_glossary(path: Path | str) -> Glossary:
         if not isinstance(term, dict):
             continue
         for name in term:
-            if name not in _RESERVED and not _is_language(name):
+            if name not in _RESERVED and not is_language_code(name):
                 problems.append((lines.key(("terms", i, name)), f"terms[{i}].{name}: unknown key (a language code such "
                                  f"as 'fr' or 'zh-Hans', or one of {', '.join(_RESERVED)})"))
         if term.get("keep") == "true" and set(term) - set(_RESERVED):
@@ -222,13 +222,6 @@ def glossary_schema() -> dict:
     """The JSON Schema of a glossary file (shipped as cop_docs/schemas/glossary.schema.json)."""
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             **GlossaryFile.model_json_schema(by_alias=True, mode="validation"), "title": "cop-docs glossary"}
-
-
-def _is_language(name: str) -> bool:
-    try:
-        return bool(Locale.parse(name, sep="-"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return False
 
 
 def _repeats(problem: tuple[int, str], problems: list[tuple[int, str]]) -> bool:

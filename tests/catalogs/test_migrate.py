@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import run_cli
 
 from cop_docs import config, sources
-from cop_docs.catalogs import migrate, po
+from cop_docs.catalogs import messages, migrate, po
 
 EXTRA = ("\nUse the hashtag #StaySafe, not 5 < 6 or C#.[^why]\n\n2026\\. A year to remember.[^why] And more.[^1]\n\n"
          "[^why]: Because *labels* are names.\n")
@@ -44,7 +44,7 @@ def test_translations_follow_their_blocks_to_the_msgids_as_typed(basic: Path) ->
     catalog = po.read(path)
     for entry in catalog.entries:
         if entry.msgid in old and old[entry.msgid] != entry.msgid:
-            labels = list(dict.fromkeys(migrate._LABEL.findall(entry.msgid)))
+            labels = list(dict.fromkeys(messages.NOTE_REF.findall(entry.msgid)))
             for n, label in enumerate(labels, 1):
                 entry.msgstr = entry.msgstr.replace(f"[^{label}]", f"[^\0{n}]")
             entry.msgstr = entry.msgstr.replace("\0", "")
