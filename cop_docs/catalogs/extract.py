@@ -54,19 +54,16 @@ def template_text(project_id: str, units: list[tuple[str, Unit]]) -> str:
 
 def entries(units: list[tuple[str, Unit]]) -> list[po.Entry]:
     """One entry per distinct (msgctxt, msgid), with every block kind as its comment and every reference."""
-    merged: dict[tuple[str | None, str], tuple[list[str], list[str]]] = {}
-    for path, unit in units:
+    merged: dict[tuple[str | None, str], tuple[dict[str, None], dict[str, None]]] = {}
+    for path, unit in units:  # dicts as ordered sets: a message used in many places stays linear
         key = (unit.context, unit.msgid)
         found = merged.get(key)
         if found is None:
-            found = merged[key] = ([], [])
-        comments, references = found
-        if unit.comment not in comments:
-            comments.append(unit.comment)
-        reference = f"{path}:{unit.line}"
-        if reference not in references:
-            references.append(reference)
-    return [po.Entry(msgid, msgctxt=ctx, extracted=("; ".join(comments),), references=tuple(references))
+            found = merged[key] = ({}, {})
+        found[0][unit.comment] = None
+        found[1][f"{path}:{unit.line}"] = None
+    Entry = po.Entry
+    return [Entry(msgid, "", ctx, extracted=("; ".join(comments),), references=tuple(references))
             for (ctx, msgid), (comments, references) in merged.items()]
 
 

@@ -487,12 +487,15 @@ _NEEDS_ESCAPE = re.compile(r'[\\"\n\t\r\a\b\f\v]')
 
 def quote(text: str) -> str:
     """A value as one PO string, escaped as gettext escapes it."""
+    if _NEEDS_ESCAPE.search(text) is None:
+        return f'"{text}"'
     return '"' + _NEEDS_ESCAPE.sub(lambda m: _WRITE_ESCAPES[m.group()], text) + '"'
 
 
 def _entry_lines(e: Entry) -> list[str]:
-    lines = [f"# {c}" if c else "#" for c in e.comments]
-    lines += [f"#. {c}" for c in e.extracted]
+    lines = [f"# {c}" if c else "#" for c in e.comments] if e.comments else []
+    if e.extracted:
+        lines += [f"#. {c}" for c in e.extracted]
     if e.references:
         lines.append("#: " + " ".join(e.references))
     if e.flags:
@@ -531,7 +534,7 @@ def _utf8_header(catalog: Catalog) -> Entry | None:
 HEADER, LIVE, GONE = 0, 1, 2
 
 
-def _blocks(catalog: Catalog) -> list[tuple[int, str]]:
+def blocks(catalog: Catalog) -> list[tuple[int, str]]:
     """Each entry's text with one line per string, valid but not yet wrapped, with what it is (header, message,
     obsolete entry); in gettext's order: the header, the messages, then the obsolete entries."""
     header = _utf8_header(catalog)
@@ -541,14 +544,9 @@ def _blocks(catalog: Catalog) -> list[tuple[int, str]]:
     return out
 
 
-def entry_texts(catalog: Catalog) -> set[str]:
-    """The unwrapped text of each entry: the keys of a :func:`dumps` memo."""
-    return {text for _, text in _blocks(catalog)}
-
-
 def unwrapped(catalog: Catalog) -> str:
     """The catalog's text with one line per string: valid, but not yet wrapped as gettext wraps it."""
-    return "\n\n".join(text for _, text in _blocks(catalog)) + "\n"
+    return "\n\n".join(text for _, text in blocks(catalog)) + "\n"
 
 
 #: A header for a batch of entries wrapped together (see :func:`dumps`).
@@ -561,13 +559,17 @@ def dumps(catalog: Catalog, memo: dict[str, str] | None = None) -> str:
     gettext wraps each entry on its own, so ``memo`` (unwrapped entry → its wrapped text, kept by the caller
     between runs) spares msgcat the entries it wrapped before: a template with a few changed messages costs one
     small msgcat call."""
-    blocks = _blocks(catalog)
     if memo is None:
         return gnu_format(unwrapped(catalog))
-    todo = {text: kind for kind, text in blocks if text not in memo}
+    return wrap(blocks(catalog), memo)
+
+
+def wrap(entries: list[tuple[int, str]], memo: dict[str, str]) -> str:
+    """The text of a catalog from its :func:`blocks`, wrapped as :func:`dumps` wraps it, ``memo`` updated."""
+    todo = {text: kind for kind, text in entries if text not in memo}
     if todo:
         memo.update(_wrap_blocks(todo))
-    return "\n\n".join(memo[text] for _, text in blocks) + "\n"
+    return "\n\n".join(memo[text] for _, text in entries) + "\n"
 
 
 def _wrap_blocks(blocks: dict[str, int]) -> dict[str, str]:

@@ -14,8 +14,8 @@ import polib
 import pytest
 from conftest import SAMPLES
 
-from cop_docs import config, pipeline, sources
-from cop_docs.catalogs import extract, po, pofiles
+from cop_docs import config, sources
+from cop_docs.catalogs import extract, po, pofiles, sync
 from cop_docs.sources import SourceFile, read_source
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.md"))
@@ -605,17 +605,17 @@ def test_pot_creation_date_moves_only_when_messages_change(tmp_path: Path, monke
     pot_path = project.pot_path(doc)
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert pipeline.extract(project, [doc])[0].changed
+    assert sync.extract_templates(project, [doc])[0].changed
     first = pot_path.read_bytes()
     assert b'"POT-Creation-Date: 2023-11-14 22:13+0000\\n"' in first
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # later: nothing changed, nothing written
-    assert not pipeline.extract(project, [doc])[0].changed
+    assert not sync.extract_templates(project, [doc])[0].changed
     assert pot_path.read_bytes() == first
 
     (tmp_path / "sources" / "guide.md").write_text("# Start here\n\nKeep talking, often.\n\n- One thing\n",
                                                    encoding="utf-8")
-    assert pipeline.extract(project, [doc])[0].changed
+    assert sync.extract_templates(project, [doc])[0].changed
     third = pot_path.read_text(encoding="utf-8")
     assert '"POT-Creation-Date: 2027-01-15 08:00+0000\\n"' in third
     assert 'msgid "Keep talking, often."' in third
@@ -795,3 +795,19 @@ def test_wrapped_entries_are_remembered_and_give_the_same_text(tmp_path: Path):
     assert len(calls) == 1 and calls[0].count("\nmsgid ") == 1  # one call, for the changed entry only
     assert path.read_text(encoding="utf-8") == po.dumps(template)
     assert not pofiles.write_template(path, template, memo_path)  # nothing changed: nothing written
+    assert json.loads(memo_path.read_text(encoding="utf-8"))["data"] == memo  # the base is not rewritten for one
+    assert {text for _, text in po.blocks(template)} <= set(pofiles.WrapMemo(memo_path).texts)
+
+
+def test_the_wrapping_memo_forgets_what_no_entry_uses_when_its_base_is_rewritten(tmp_path: Path):
+    template = pot_of("62-mixed-document.md")
+    path, memo_path = tmp_path / "t.pot", tmp_path / "memo.json"
+    pofiles.write_template(path, template, memo_path)
+    first = set(pofiles.WrapMemo(memo_path).texts)
+    for entry in template.entries:  # every message edited: the new texts outgrow the base
+        entry.msgid += " (edited)"
+    assert pofiles.write_template(path, template, memo_path)
+    assert path.read_text(encoding="utf-8") == po.dumps(template)
+    kept = json.loads(memo_path.read_text(encoding="utf-8"))["data"]
+    assert set(kept) == {text for _, text in po.blocks(template)} and not set(kept) & (first - set(kept))
+    assert not memo_path.with_name("memo.recent.json").exists()
