@@ -235,12 +235,12 @@ def _bounded(most: int):
     return parse
 
 
-def _project(args: argparse.Namespace):
+def _project(args: argparse.Namespace, remember: bool = True):
     from . import config
 
     where = args.project or Path.cwd()
     path = where if where.suffix in (".yaml", ".yml") else config.find_config(where)
-    return config.load(path)
+    return config.load(path, remember=remember)
 
 
 def _select(project, args: argparse.Namespace, catalogs: bool = False):
@@ -254,21 +254,23 @@ def _select(project, args: argparse.Namespace, catalogs: bool = False):
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from . import pipeline, results
+    from . import results
+    from .catalogs import sync
 
     project = _project(args)
     docs, _ = _select(project, args, catalogs=True)
-    written = pipeline.extract(project, docs, progress=_progress(args))
+    written = sync.extract_templates(project, docs, progress=_progress(args))
     _result(args, lambda: results.written("extract", written, project.root))
     return 0
 
 
 def _update(args: argparse.Namespace) -> int:
-    from . import pipeline, results
+    from . import results
+    from .catalogs import sync
 
     project = _project(args)
     docs, langs = _select(project, args, catalogs=True)
-    written = pipeline.update(project, docs, langs, progress=_progress(args))
+    written = sync.update_catalogs(project, docs, langs, progress=_progress(args))
     _result(args, lambda: results.written("update", written, project.root))
     return 0
 
@@ -414,7 +416,7 @@ def _gate(args: argparse.Namespace) -> int:
 def _clean(args: argparse.Namespace) -> int:
     from . import cache, files, results
 
-    project = _project(args)
+    project = _project(args, remember=False)  # leaves no cache behind it
     removed = cache.clean(project, everything=args.all)
     progress = _progress(args)
     for path in removed:

@@ -9,13 +9,13 @@ In: the YAML file. Out: a validated :class:`Project`. The file's shape is a decl
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.plurals import get_plural
 
 from .errors import ConfigError
 from .scripts import script_of
@@ -80,6 +80,8 @@ class Language:
 
     @property
     def plural_forms(self) -> str:
+        from babel.messages.plurals import get_plural
+
         return str(get_plural(self.locale))
 
 
@@ -207,9 +209,13 @@ def find_config(start: Path) -> Path:
     raise ConfigError(f"no {CONFIG_NAME} here or in any parent folder", start)
 
 
-def load(path: Path) -> Project:
-    """Read and validate the project file."""
-    from . import yamlfile  # here, with pydantic: md2pot and po2md read no project file
+def load(path: Path, remember: bool = True) -> Project:
+    """Read and validate the project file, or take it as validated before when its bytes are the same.
+    ``remember``: keep it validated in the project's cache."""
+    known = _validated(path)
+    if known is not None:
+        return known
+    from . import yamlfile  # here, with pydantic: md2pot and po2md read no project file, a known file needs none
     from .config_model import ProjectFile
 
     node = yamlfile.compose(path, "project file")
@@ -218,7 +224,84 @@ def load(path: Path) -> Project:
     data, model, lines, problems = yamlfile.validate(ProjectFile, path, node)
     problems += _consistency(data, lines, path.parent)
     yamlfile.raise_problems(path, problems)
-    return _project(model, lines, path)
+    project = _project(model, lines, path)
+    if remember:
+        _remember(project)
+    return project
+
+
+# --- a project file validated before --------------------------------------------------------------------------
+
+def _memo_path(path: Path) -> Path:
+    return Project(path.parent, path, "", "", "", [], [], ()).cache_dir / "project.json"
+
+
+def _validated(path: Path) -> Project | None:
+    """The project as validated from these very bytes before, if its files are all still there; None otherwise.
+
+    Validation's model (pydantic) takes longer to load than a small command takes to run."""
+    from . import cache
+
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    kept = cache.read_json(_memo_path(path))
+    if not isinstance(kept, dict) or kept.get("sha256") != digest:
+        return None
+    try:
+        project = _from_data(path, kept["project"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    named = [s for item in project.catalogs for s in item.sources]
+    named += [project.checks.glossary] if project.checks.glossary else []
+    root = str(project.root)
+    if any(_outside_or_missing(project.root, os.path.relpath(p, root), "") for p in named):
+        return None  # read it again: the full validation says which file and line
+    return project
+
+
+def _remember(project: Project) -> None:
+    from . import cache
+
+    digest = hashlib.sha256(project.config_path.read_bytes()).hexdigest()
+    cache.write_json(_memo_path(project.config_path), {"sha256": digest, "project": _as_data(project)})
+
+
+def _as_data(project: Project) -> dict:
+    root = str(project.root)
+
+    def rel(paths):
+        return [os.path.relpath(p, root) for p in paths]
+
+    c = project.checks
+    return {
+        "name": project.name, "edition": project.edition, "source_language": project.source_language,
+        "formats": list(project.formats), "limits": asdict(project.limits),
+        "languages": [asdict(lang) for lang in project.languages],
+        "documents": [{**asdict(d), "sources": rel(d.sources)} for d in project.documents],
+        "snippets": [{**asdict(s), "sources": rel(s.sources)} for s in project.snippets],
+        "checks": {"glossary": rel([c.glossary])[0] if c.glossary else None, "allow_identical": list(c.allow_identical),
+                   "localized_urls": c.localized_urls, "rules": {k: asdict(v) for k, v in c.rules.items()}},
+    }
+
+
+def _from_data(path: Path, data: dict) -> Project:
+    root = path.parent
+
+    def paths(values):
+        return tuple(root / v for v in values)
+
+    languages = [Language(**{**lang, "fonts": tuple(lang["fonts"]), "heading_fonts": tuple(lang["heading_fonts"]),
+                             "release": ReleasePolicy(**lang["release"])}) for lang in data["languages"]]
+    documents = [Document(**{**d, "sources": paths(d["sources"])}) for d in data["documents"]]
+    snippets = [Snippet(**{**s, "sources": paths(s["sources"])}) for s in data["snippets"]]
+    c = data["checks"]
+    checks = CheckSettings(root / c["glossary"] if c["glossary"] else None, tuple(c["allow_identical"]),
+                           c["localized_urls"],
+                           {k: CheckRule(v["severity"], tuple(v["languages_off"]), v["line"]) for k, v in c["rules"].items()})
+    return Project(root, path, data["name"], data["edition"], data["source_language"], languages, documents,
+                   tuple(data["formats"]), checks, snippets, Limits(**data["limits"]))
 
 
 # --- what the model cannot see: the project's files, and values that must agree ----------------------------

@@ -42,6 +42,25 @@ def test_bad_config_gives_one_line_with_file_line_and_key(basic: Path, edit, lin
     assert f"cop-docs.yaml:{line}: {expected}" in result.stderr
 
 
+def test_a_project_file_validated_before_is_the_same_project_and_still_checked(basic: Path) -> None:
+    """A command that runs again takes the project as validated from the same bytes; an edit, or a source that
+    went missing since, is read and reported as on the first run."""
+    path = basic / "cop-docs.yaml"
+    first = config.load(path)
+    assert (basic / "build/.cache/project.json").exists()
+    assert config.load(path) == first
+    (basic / "sources/sample.md").rename(basic / "sources/gone.md")
+    with pytest.raises(ConfigError) as info:
+        config.load(path)
+    assert str(info.value).startswith(f"{path}:23: documents[0].sources[0]: source file 'sources/sample.md' does not")
+    (basic / "sources/gone.md").rename(basic / "sources/sample.md")
+    path.write_text(path.read_text().replace("name: Fixture", "name: Fixture, edited"))
+    assert config.load(path).name == "Fixture, edited"
+    path.write_text(path.read_text().replace("kind: guide", "kind: novel"))
+    with pytest.raises(ConfigError, match="unknown kind 'novel'"):
+        config.load(path)
+
+
 def test_every_problem_is_reported_at_once(basic: Path) -> None:
     path = basic / "cop-docs.yaml"
     path.write_text(path.read_text().replace("code: ru", "code: qq").replace("kind: guide", "kind: poem"))
