@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -33,15 +34,40 @@ Stamp = list[int] | None  #: a file's [size, mtime_ns], or None when it does not
 
 @functools.cache
 def tool_versions() -> dict[str, str]:
-    from importlib import metadata  # here: it loads slowly, and only a cache or a stamp asks
-
     versions = {"cop-docs": __version__, "python": sys.version.split()[0]}
+    installed = _installed()
     for name in TOOLS:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "missing"
+        version = installed.get(_normal(name))
+        if version is None:
+            from importlib import metadata  # here: it loads slowly, and the folders' names say it nearly always
+
+            try:
+                version = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                version = "missing"
+        versions[name] = version
     return versions
+
+
+def _installed() -> dict[str, str]:
+    """The version of each distribution installed on ``sys.path``, from its ``name-version.dist-info`` folder's
+    name (the first on the path wins, as for imports). Reading them through importlib.metadata takes longer than
+    a small command takes to run."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                dist, _, version = name.removesuffix(".dist-info").partition("-")
+                found.setdefault(_normal(dist), version)
+    return found
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 @functools.cache

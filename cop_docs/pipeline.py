@@ -1,9 +1,9 @@
 """The pipeline, stage by stage: sources → catalogs → localized documents → rendered outputs.
 
-Each public function is one command of the tool and reads top to bottom as the list of its steps; the stages
-themselves are elsewhere: the catalogs in :mod:`.catalogs.sync`, the localized documents in :mod:`.localized`,
-one document in one language rendered under its budgets in :mod:`.worker`, what each output is made from in
-:mod:`.dependencies`. Library errors (:class:`CopDocsError`) carry file and line; this module never prints, it
+Each public function is one command of the tool and reads top to bottom as the list of its steps (``extract``
+and ``update`` are in :mod:`.catalogs.sync`); the stages themselves are elsewhere: the localized documents in
+:mod:`.localized`, one document in one language rendered under its budgets in :mod:`.worker`, what each output
+is made from in :mod:`.dependencies`. Library errors (:class:`CopDocsError`) carry file and line; this module never prints, it
 reports through the ``progress`` callback the command line gives it.
 """
 
@@ -13,7 +13,7 @@ import itertools
 import multiprocessing
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -21,50 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache, dates, files, gate, sources
-from .catalogs import coverage, pofiles, sync
-from .catalogs.sync import Written
-from .config import Document, Language, Project, Snippet
+from .catalogs import coverage
+from .catalogs.sync import Progress, quiet
+from .config import Document, Language, Project
 from .renderers import output_path
 
 if TYPE_CHECKING:
     from . import dependencies, worker
-
-Progress = Callable[[str], None]
-
-
-def quiet(_: str) -> None:
-    """Progress that goes nowhere (the default)."""
-
-
-# --- catalogs ------------------------------------------------------------------------------------------
-
-
-def extract(project: Project, docs: Iterable[Document | Snippet], progress: Progress = quiet) -> list[Written]:
-    """Write each document's (and snippet's) POT template, only when its messages changed."""
-    results = []
-    for doc in docs:
-        written = sync.update_template(project, doc)
-        results.append(written)
-        progress(f"{'wrote' if written.changed else 'unchanged'} {files.relative(written.path, project.root)} "
-                 f"({written.detail})")
-    return results
-
-
-def update(project: Project, docs: Iterable[Document | Snippet], langs: Iterable[Language],
-           progress: Progress = quiet) -> list[Written]:
-    """Extract, then create or merge every language's PO file of each document (and snippet). A file is written
-    only when what it says changes."""
-    results = []
-    langs = [lang for lang in langs if lang.code != project.source_language]
-    for doc in docs:
-        sync.update_template(project, doc)
-        pot = pofiles.read(project.pot_path(doc))  # the date as written, so every PO agrees with its POT
-        for lang in langs:
-            written = sync.update_catalog(project, doc, lang, pot)
-            results.append(written)
-            progress(f"{written.state} {files.relative(written.path, project.root)} ({written.detail})")
-    return results
-
 
 # --- build ---------------------------------------------------------------------------------------------
 

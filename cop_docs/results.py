@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 from .files import relative
 
 if TYPE_CHECKING:
+    from .catalogs.sync import Written
     from .checks import Problem
     from .gate import Decision
-    from .pipeline import Outcome, Written
+    from .pipeline import Outcome
 
 
 def _relative(path: Path | str, root: Path | None) -> str:

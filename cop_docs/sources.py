@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -318,6 +317,8 @@ def load(project: Project, doc: Document | Snippet) -> list[SourceFile]:
 def read_asts(project: Project, items: list[Document | Snippet]) -> None:
     """Have pandoc read every master of these documents and snippets that it has not read yet, side by side (the
     work is in pandoc processes), so that the build's workers find the ASTs in the cache."""
+    from concurrent.futures import ThreadPoolExecutor  # here: extraction, which runs no pandoc, needs no threads
+
     pending = [source for item in items for source in load(project, item)]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         list(pool.map(SourceFile.doc_text, pending))

@@ -25,8 +25,8 @@ from conftest import ROOTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cop_docs import checks, config, gate, pipeline, sources
-from cop_docs.catalogs import coverage, po
+from cop_docs import checks, config, gate, pipeline, slices, sources
+from cop_docs.catalogs import coverage, po, sync
 from cop_docs.errors import CopDocsError
 
 EXAMPLES = int(os.environ.get("COP_DOCS_FUZZ_EXAMPLES", "20"))
@@ -179,7 +179,7 @@ def test_a_damaged_catalog_is_read_or_refused_at_its_line(text: str) -> None:
             po.read(path)
             coverage.project_coverage(project)
             checks.check_project(project, langs=["fr"])
-            pipeline.update(project, project.catalogs, [project.language("fr")])
+            sync.update_catalogs(project, project.catalogs, [project.language("fr")])
             TALLY["catalogs: read"] += 1
         except CopDocsError as exc:
             _one_line(exc)
@@ -212,7 +212,7 @@ def test_a_damaged_master_is_read_or_refused(text: str) -> None:
         _OPENED = []
         try:
             sources.load(project, project.document("sample"))
-            pipeline.extract(project, project.catalogs)
+            sync.extract_templates(project, project.catalogs)
             TALLY["masters: read"] += 1
         except CopDocsError as exc:
             _one_line(exc)
@@ -220,3 +220,31 @@ def test_a_damaged_master_is_read_or_refused(text: str) -> None:
         finally:
             opened, _OPENED = _OPENED, None
         assert _outside(root, opened) == []
+
+
+_SAMPLE_BLOCKS = [block for path in sorted((Path(__file__).parent / "samples").glob("*.md"))
+                  for block in path.read_text(encoding="utf-8").split("\n\n") if block.strip()]
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.sampled_from(_SAMPLE_BLOCKS), st.booleans()), min_size=2, max_size=40),
+       st.integers(min_value=1, max_value=400))
+def test_a_master_of_any_blocks_reads_the_same_in_parts(blocks: list[tuple[str, bool]], size: int) -> None:
+    """Blocks of the construct samples in any order, a heading before some: cut into parts of any size, the
+    reading is the reading of the whole (or the same refusal)."""
+    text = "\n\n".join(f"# Part {i}\n\n{block}" if heading else block for i, (block, heading) in enumerate(blocks))
+
+    def reading(part_chars: int):
+        real = slices.PART_CHARS
+        slices.PART_CHARS = part_chars
+        try:
+            r = slices.read(text)
+            return [(s.msgid, s.comment, s.context, s.line, s.span) for s in r.slices], r.references, r.images, \
+                r.raw_html, r.depth, r.link_targets
+        except CopDocsError as exc:
+            return str(exc)
+        finally:
+            slices.PART_CHARS = real
+
+    assert reading(size) == reading(10**9)
+    TALLY["masters read in parts"] += 1

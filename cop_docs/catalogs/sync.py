@@ -1,7 +1,7 @@
 """Catalogs kept in step with the masters: templates extracted, PO files merged, and the check that nothing
-would change.
+would change; the ``extract`` and ``update`` commands.
 
-In: the project and a document or snippet (and a language). Out: the POT and PO files on disk, each written only
+In: the project and its documents and snippets (and languages). Out: the POT and PO files on disk, each written only
 when what it says changes (:mod:`.pofiles`), with what became of it; or, from :func:`outdated`, the catalogs that
 :func:`update_template` and :func:`update_catalog` would change, without writing anything (the release's lock
 check).
@@ -9,13 +9,19 @@ check).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import files, sources
 from ..config import Document, Language, Project, Snippet
-from . import extract, merge, po, pofiles
+from . import extract, po, pofiles
+
+Progress = Callable[[str], None]
+
+
+def quiet(_: str) -> None:
+    """Progress that goes nowhere (the default)."""
 
 
 @dataclass
@@ -26,6 +32,33 @@ class Written:
     changed: bool
     detail: str = ""
     state: str = ""  #: created, updated or unchanged (PO files)
+
+
+def extract_templates(project: Project, items: Iterable[Document | Snippet], progress: Progress = quiet) -> list[Written]:
+    """Write each document's (and snippet's) POT template, only when its messages changed."""
+    results = []
+    for item in items:
+        written = update_template(project, item)
+        results.append(written)
+        progress(f"{'wrote' if written.changed else 'unchanged'} {files.relative(written.path, project.root)} "
+                 f"({written.detail})")
+    return results
+
+
+def update_catalogs(project: Project, items: Iterable[Document | Snippet], langs: Iterable[Language],
+           progress: Progress = quiet) -> list[Written]:
+    """Extract, then create or merge every language's PO file of each document (and snippet). A file is written
+    only when what it says changes."""
+    results = []
+    langs = [lang for lang in langs if lang.code != project.source_language]
+    for item in items:
+        update_template(project, item)
+        pot = pofiles.read(project.pot_path(item))  # the date as written, so every PO agrees with its POT
+        for lang in langs:
+            written = update_catalog(project, item, lang, pot)
+            results.append(written)
+            progress(f"{written.state} {files.relative(written.path, project.root)} ({written.detail})")
+    return results
 
 
 def update_template(project: Project, item: Document | Snippet) -> Written:
@@ -39,6 +72,8 @@ def update_template(project: Project, item: Document | Snippet) -> Written:
 
 def update_catalog(project: Project, item: Document | Snippet, lang: Language, pot: po.Catalog) -> Written:
     """Create or merge the language's PO file with its template (msgmerge's semantics; no translation is lost)."""
+    from . import merge  # here: extraction alone needs no fuzzy matcher
+
     path = project.po_path(item, lang)
     old = pofiles.read(path) if path.exists() else None
     new = merge.merge(pot, old, lang, project)
@@ -54,6 +89,8 @@ def outdated(project: Project, langs: Iterable[Language] | None = None) -> list[
     """The catalogs that an update would change: templates whose messages differ from the masters', PO files
     that are missing or that a merge with their template would change. Nothing is written; files are compared
     by what they say, not by how their lines are wrapped."""
+    from . import merge
+
     stale = []
     langs = [lang for lang in (langs or project.languages) if lang.code != project.source_language]
     for item in project.catalogs:
