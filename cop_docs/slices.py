@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import yaml
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -30,6 +31,9 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .errors import SourceError
 from .segments import MAX_DEPTH, TRANSLATABLE_META, Segment, stringify
+
+if TYPE_CHECKING:
+    import yaml
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DIV = re.compile(r"^ {0,3}(:{3,})[ \t]*(.*?)[ \t]*$")
@@ -89,6 +93,7 @@ def _parser() -> MarkdownIt:
     md.normalizeLink = lambda url: url  # URLs as written (a picture's path is a file of the project)
     md.validateLink = lambda url: True  # every link is a link, as to pandoc ('file:' ones too): nothing is rendered
     md = md.use(front_matter_plugin).use(footnote_plugin, inline=False).use(deflist_plugin)
+    md.core.ruler.disable("footnote_tail")  # the walker keeps each note where it is defined, by label (see read)
     # pandoc's tex_math_dollars: no space inside the dollars, no digit after the closing one
     return md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
 
@@ -162,35 +167,145 @@ def slices(text: str) -> list[Slice]:
     return read(text).slices
 
 
+#: A master longer than this many characters is read in parts, each starting at a heading, so that the
+#: parser's tokens for one part at a time are held, not the whole file's.
+PART_CHARS = 128 * 1024
+
+
+@dataclass
+class _Part:
+    start: int  #: its first line (0-based)
+    end: int  #: past its last line
+    items: list[Slice | _NoteRef] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)
+    depth: int = 0
+    known: frozenset[str] = frozenset()  #: the labels of links and notes defined when it was read
+
+
 def read(text: str) -> Reading:
     """The messages of a master with the rest of what one reading of it gives (see :class:`Reading`)."""
     lines = text.split("\n")
     divs, blanked = _divs(lines)
-    env: dict = {}
-    changed = any(a is not b for a, b in zip(lines, blanked, strict=True))
-    tokens = _MD.parse("\n".join(blanked) if changed else text, env)
+    walker = _Walker(divs, lines)
+    parts = [_Part(start, end) for start, end in _parts(blanked)]
+    # footnotes are mostly defined below the text that refers to them, often in a later part: every line that
+    # looks like a definition makes its label known before the first part is read
+    noted = {":" + label: -1 for label in _NOTE_DEFINITION.findall("\n".join(blanked))} if len(parts) > 1 else {}
+    env: dict = {"footnotes": {"refs": dict(noted), "list": {}}}
+    for part in parts:
+        _read_part(part, blanked, walker, env)
+    # what a look could not tell: a label that had no definition after all is forgotten, and a part that uses a
+    # link or note label defined only further on is read again, now that every one is known
+    wrong = {label for label in noted if label[1:] not in walker.notes}
+    for label in wrong:
+        env["footnotes"]["refs"].pop(label, None)
+    defined = _labels_defined(env)
+    for part in parts:
+        used = _labels_used("\n".join(blanked[part.start:part.end])) if wrong or defined - part.known else set()
+        if used & (wrong | (defined - part.known)):
+            _read_part(part, blanked, walker, env)
     del blanked
-    walker = _Walker(tokens, divs, lines)
+    walker.check_notes()
     out = walker.front_matter(text)
-    out += walker.body()
+    out += walker.expanded([item for part in parts for item in part.items])
     spans = sorted({tuple(ref["map"]) for ref in env.get("references", {}).values() if ref.get("map")})
     definitions = "\n".join(" ".join(line.strip(" \t>") for line in lines[a:b]) for a, b in spans)
     includes = [(div.attrs["include"], div.start + 1, any(line.strip() for line in lines[div.start + 1:div.end]))
                 for div in divs if "include" in div.attrs]
-    images: dict[str, None] = {}
-    raw: list[str] = []
-    depth = 0
+    images = dict.fromkeys(url for part in parts for url in part.images if url)
+    raw = [html for part in parts for html in part.raw]
+    return Reading(out, definitions, includes, list(images), raw, max(part.depth for part in parts),
+                   env.get("references", {}))
+
+
+def _read_part(part: _Part, lines: list[str], walker: _Walker, env: dict) -> None:
+    before = set(env.get("references", {}))
+    tokens = _MD.parse("\n".join(lines[part.start:part.end]), env)
+    if part.start:  # line numbers of the whole file
+        for token in tokens:
+            if token.map:
+                token.map = [token.map[0] + part.start, token.map[1] + part.start]
+        for label, ref in env.get("references", {}).items():
+            if label not in before and ref.get("map"):
+                ref["map"] = [ref["map"][0] + part.start, ref["map"][1] + part.start]
+    part.known = frozenset(_labels_defined(env))
+    part.items = walker.take(tokens, part.start)
+    part.images, part.raw, part.depth = [], [], 0
     for token in tokens:
-        depth = max(depth, token.level)
+        part.depth = max(part.depth, token.level)
         if token.type == "html_block":
-            raw.append(token.content)
+            part.raw.append(token.content)
         for child in token.children or []:
-            depth = max(depth, token.level + child.level + 1)
+            part.depth = max(part.depth, token.level + child.level + 1)
             if child.type == "image":
-                images.setdefault(child.attrGet("src") or "")
+                part.images.append(child.attrGet("src") or "")
             elif child.type == "html_inline":
-                raw.append(child.content)
-    return Reading(out, definitions, includes, [url for url in images if url], raw, depth, env.get("references", {}))
+                part.raw.append(child.content)
+
+
+_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_NOTE_DEFINITION = re.compile(r"^[ \t>]*\[\^([^\]\s]+)\]:", re.MULTILINE)
+#: HTML blocks that a blank line does not end (CommonMark's kinds 1 to 5), with what ends them.
+_HTML_LONG = re.compile(r" {0,3}<(?:(script|pre|style|textarea)(?=[ \t>]|$)|(!--)|(\?)|(![A-Za-z])|(!\[CDATA\[))",
+                        re.IGNORECASE)
+_HTML_END = ("</{}>", "-->", "?>", ">", "]]>")
+
+
+def _parts(lines: list[str], size: int = PART_CHARS) -> list[tuple[int, int]]:
+    """Where a long master may be cut into parts that read as they do in the whole: before an ATX heading at the
+    margin that follows a blank line, outside code fences, long HTML blocks, display math and front matter
+    (anything else ends at such a line). (first line, past the last line) of each part."""
+    parts: list[tuple[int, int]] = []
+    start = chars = 0
+    fence: str | None = None
+    html_end: str | None = None
+    math = False
+    first = 0
+    if lines and lines[0].rstrip() == "---":  # front matter, up to its closing line
+        first = next((i + 1 for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "...")), len(lines))
+    for i, line in enumerate(lines):
+        if (chars >= size and i > first and fence is None and html_end is None and not math
+                and not lines[i - 1].strip() and _HEADING.match(line)):
+            parts.append((start, i))
+            start, chars = i, 0
+        chars += len(line) + 1
+        if fence is not None:
+            if line.lstrip(" ").startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            continue
+        if html_end is not None:
+            if html_end in line.lower():
+                html_end = None
+            continue
+        code = _FENCE.match(line)
+        if code:
+            fence = code.group(1)
+            continue
+        html = _HTML_LONG.match(line)
+        if html:
+            kind = next(k for k in range(5) if html.group(k + 1))
+            end = _HTML_END[kind].format(html.group(1).lower() if kind == 0 else "")
+            if end not in line[html.end():].lower():
+                html_end = end
+            continue
+        if line.count("$$") % 2:
+            math = not math
+    parts.append((start, len(lines)))
+    return parts
+
+
+def _labels_defined(env: dict) -> set[str]:
+    return set(env.get("references", {})) | set(env.get("footnotes", {}).get("refs", {}))
+
+
+def _labels_used(text: str) -> set[str]:
+    """Every bracketed label in a text, as markdown-it keys link definitions (and notes, after ':')."""
+    used = set()
+    for m in re.finditer(r"\[([^\[\]]{1,999})\]", text):
+        label = m.group(1)
+        used.add(":" + label[1:] if label.startswith("^") else normalizeReference(label))
+    return used
 
 
 def targets(text: str, references: dict) -> tuple[list[str], list[str], list[str], list[str]]:
@@ -210,11 +325,25 @@ def targets(text: str, references: dict) -> tuple[list[str], list[str], list[str
     return links, images, raw, attrs
 
 
+@dataclass(frozen=True)
+class _NoteRef:
+    """Where a footnote's paragraphs come among the messages: after the block that refers to it."""
+
+    label: str
+
+
+@dataclass
+class _Note:
+    items: list[Slice]
+    line: int  #: its definition's first line (1-based)
+    part: int  #: the first line of the part it was read in
+    refers_to: list[str]  #: the labels of the notes it refers to (which pandoc leaves out)
+
+
 class _Walker:
     """Walks markdown-it's token stream, keeping track of the containers around each inline."""
 
-    def __init__(self, tokens: list[Token], divs: list[_Div], lines: list[str] | None = None):
-        self.tokens = tokens
+    def __init__(self, divs: list[_Div], lines: list[str] | None = None):
         self.divs = divs
         self.lines = lines or []
         self.starts = [0]  # the offset of each line in the text
@@ -222,28 +351,76 @@ class _Walker:
             self.starts.append(self.starts[-1] + len(line) + 1)
         self.cells: dict[int, int] = {}  # a table row's line → where its next cell is searched from
         self.yaml_at: int | None = None  # the offset of the front matter's first line
-        self.notes: dict[int, list[Token]] = {}  # footnote id → its tokens
+        self.front: Token | None = None
+        self.notes: dict[str, _Note] = {}  # footnote label → its messages
+
+    def take(self, tokens: list[Token], part: int = 0) -> list[Slice | _NoteRef]:
+        """The messages of a token stream (read from the part of the text that starts at line ``part``), with a
+        :class:`_NoteRef` where each footnote's come; the footnotes it defines are kept by label (the first
+        definition of a label counts, as in pandoc)."""
         body: list[Token] = []
-        current: list[Token] | None = None
-        note_id = -1
+        defining: list[tuple[Token, list[Token]]] = []  # the notes being defined, innermost last
+        taken: set[str] = set()
         for token in tokens:
-            if token.type == "footnote_open":
-                note_id, current = token.meta["id"], []
-            elif token.type == "footnote_close":
-                self.notes[note_id] = current or []
-                current = None
-            elif token.type in ("footnote_block_open", "footnote_block_close"):
-                continue
-            elif current is not None:
-                current.append(token)
+            if token.type == "footnote_reference_open":
+                defining.append((token, []))
+            elif token.type == "footnote_reference_close":
+                opening, inner = defining.pop()
+                label = opening.meta["label"]
+                known = self.notes.get(label)
+                if label not in taken and (known is None or known.part == part):  # or read again: see read()
+                    taken.add(label)
+                    items: list[Slice | _NoteRef] = []
+                    self._walk(inner, items, note=True, line=opening.map[0] if opening.map else 0)
+                    refers = [c.meta["label"] for t in inner for c in t.children or [] if c.type == "footnote_ref"]
+                    self.notes[label] = _Note([i for i in items if isinstance(i, Slice)],
+                                              (opening.map[0] if opening.map else 0) + 1, part, refers)
+            elif defining:
+                defining[-1][1].append(token)
             else:
+                if token.type == "front_matter" and part == 0:
+                    self.front = token
                 body.append(token)
-        self.body_tokens = body
+        out: list[Slice | _NoteRef] = []
+        self._walk(body, out, note=False, line=part)
+        return out
+
+    def expanded(self, items: list[Slice | _NoteRef]) -> list[Slice]:
+        """The messages with each footnote's in place of the references to it."""
+        out: list[Slice] = []
+        for item in items:
+            if isinstance(item, _NoteRef):
+                note = self.notes.get(item.label)
+                out += note.items if note is not None else []
+            else:
+                out.append(item)
+        return out
+
+    def check_notes(self) -> None:
+        """A footnote that refers to itself, directly or through others, is an error (pandoc never finishes
+        reading it)."""
+        done: set[str] = set()
+
+        def visit(label: str, trail: list[str]) -> None:
+            if label in trail:
+                loop = " → ".join(f"[^{x}]" for x in trail[trail.index(label):] + [label])
+                raise SourceError(f"footnotes refer to each other in a loop ({loop}), which pandoc cannot read: "
+                                  "take the reference out of the note", None, self.notes[label].line)
+            if label in done or label not in self.notes:
+                return
+            for other in self.notes[label].refers_to:
+                visit(other, trail + [label])
+            done.add(label)
+
+        for label in self.notes:
+            visit(label, [])
 
     def front_matter(self, text: str) -> list[Slice]:
-        token = next((t for t in self.tokens if t.type == "front_matter"), None)
+        token = self.front
         if token is None:
             return []
+        import yaml  # here: most files have no front matter, and a small command feels its import
+
         try:
             node = yaml.compose(token.content)
         except yaml.YAMLError:
@@ -263,6 +440,8 @@ class _Walker:
         return out
 
     def _meta(self, node: yaml.Node, comment: str, first: int) -> list[Slice]:
+        import yaml
+
         if isinstance(node, yaml.SequenceNode):
             return [s for item in node.value for s in self._meta(item, comment, first)]
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
@@ -270,9 +449,10 @@ class _Walker:
         value = str(node.value)
         line = first + node.start_mark.line
         if "\n\n" in value.strip():  # blocks: each paragraph a message
-            inner = _Walker(_MD.parse(value), [])
+            inner = _Walker([])
+            found = [s for s in inner.take(_MD.parse(value)) if isinstance(s, Slice)]
             start = line + (1 if node.style in ("|", ">") else 0)  # a block scalar's text starts below its key
-            return [Slice(s.msgid, comment, s.context, start + s.line - 1) for s in inner.body()]
+            return [Slice(s.msgid, comment, s.context, start + s.line - 1) for s in found]
         msgid = " ".join(value.split())
         at = self.yaml_at
         span = (at + node.start_mark.index, at + node.end_mark.index) if at is not None and not node.style else None
@@ -281,12 +461,7 @@ class _Walker:
         return [Slice(msgid, comment, None, line, span, "yaml")] if _has_words(
             _MD.parseInline(msgid)[0].children or []) else []
 
-    def body(self) -> list[Slice]:
-        out: list[Slice] = []
-        self._walk(self.body_tokens, out, note=False, line=0)
-        return out
-
-    def _walk(self, tokens: list[Token], out: list[Slice], note: bool, line: int) -> None:
+    def _walk(self, tokens: list[Token], out: list[Slice | _NoteRef], note: bool, line: int) -> None:
         stack: list[Token] = []
         for i, token in enumerate(tokens):
             if token.nesting == 1:
@@ -310,7 +485,7 @@ class _Walker:
             context = div.attrs.get("i18n-context") or context
         return context
 
-    def _inline(self, token: Token, stack: list[Token], out: list[Slice], note: bool, line: int) -> None:
+    def _inline(self, token: Token, stack: list[Token], out: list[Slice | _NoteRef], note: bool, line: int) -> None:
         context: str | None = None
         for div in self._enclosing(line):
             if div.attrs.get("translate") == "no" or "notranslate" in div.classes:
@@ -344,7 +519,8 @@ class _Walker:
             span = self._span(token, text if cell else token.content, line, cell, len(text) if "heading" in comment
                               else None)
             out.append(Slice(text, comment, context, line + 1, span, "cell" if cell else "text"))
-        self._notes(children, out, line)
+        if not note:  # pandoc leaves out a note in a note
+            out += [_NoteRef(c.meta["label"]) for c in children if c.type == "footnote_ref"]
 
     def _span(self, token: Token, typed: str, line: int, cell: bool, length: int | None = None) -> tuple[int, int] | None:
         """Where an inline's text is in the master: from its first character to its last, across its lines."""
@@ -398,11 +574,6 @@ class _Walker:
             quoted = re.search(r"""(["'])((?:\\.|(?!\1).)*)\1\)""", source[at:]) if at >= 0 else None
             span = (self.starts[line] + at + quoted.start(2), self.starts[line] + at + quoted.end(2)) if quoted else None
             out.append(Slice(str(title), "image title", context, line + 1, span, "title"))
-
-    def _notes(self, children: list[Token], out: list[Slice], line: int) -> None:
-        for child in children:
-            if child.type == "footnote_ref":
-                self._walk(self.notes.get(child.meta["id"], []), out, note=True, line=line)
 
 
 def _alert(tokens: list[Token], i: int) -> bool:

@@ -11,6 +11,7 @@ import pytest
 from conftest import REPO, TESTS
 
 from cop_docs import pandoc, segments, slices
+from cop_docs.errors import SourceError
 
 SAMPLES = sorted((TESTS / "samples").glob("*.md"))
 MASTERS = sorted((REPO / "sources").glob("*/*.md"))
@@ -108,3 +109,49 @@ def test_front_matter_nested_past_any_reason_is_one_line(basic: Path) -> None:
     result = run_cli("-C", str(basic), "extract")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "sources/sample.md:1: the front matter nests deeper than 64 levels" in result.stderr
+
+
+def _whole_reading(reading: slices.Reading) -> tuple:
+    return ([(s.msgid, s.comment, s.context, s.line, s.span, s.site) for s in reading.slices], reading.references,
+            reading.includes, reading.images, reading.raw_html, reading.depth, reading.link_targets)
+
+
+def _read_in_parts_of(text: str, size: int, monkeypatch: pytest.MonkeyPatch) -> tuple:
+    monkeypatch.setattr(slices, "PART_CHARS", size)
+    return _whole_reading(slices.read(text))
+
+
+def test_a_long_master_read_in_parts_reads_as_the_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut before headings into parts of a few hundred characters, every sample, master and package README gives
+    the same messages, lines, spans, definitions, pictures and raw HTML as read in one piece; notes and links
+    defined in a later part than the one using them included."""
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLES + MASTERS]
+    texts += [email.message_from_bytes(meta.read_bytes()).get_payload() for meta in _package_readmes()]
+    cut = 0
+    for text in texts:
+        whole = _read_in_parts_of(text, 10**9, monkeypatch)
+        assert _read_in_parts_of(text, 300, monkeypatch) == whole
+        cut += len(slices._parts(text.split("\n"), 300)) > 1
+    assert cut >= 20
+    late = ("# One\n\nSee [the guide][g] and a note.[^n]\n\n" + "Filler words here.\n\n" * 30 +
+            "# Two\n\n[g]: https://example.org/guide\n\n[^n]: The note, defined far below.\n")
+    assert len(slices._parts(late.split("\n"), 200)) == 2
+    reading = _read_in_parts_of(late, 200, monkeypatch)
+    assert reading == _read_in_parts_of(late, 10**9, monkeypatch)
+    assert [(m, c) for m, c, *_ in reading[0]][2] == ("The note, defined far below.", "footnote")
+    assert reading[6]["G"]["href"] == "https://example.org/guide"
+    code = late.replace("[^n]: The note", "```\n[^n]: Not a note\n```\n\nThe note")  # looks like one, in code
+    assert _read_in_parts_of(code, 200, monkeypatch) == _read_in_parts_of(code, 10**9, monkeypatch)
+    assert "[^n]" in _read_in_parts_of(code, 200, monkeypatch)[0][1][0]
+
+
+def test_footnotes_read_as_pandoc_reads_them() -> None:
+    """The first definition of a label counts; a note in a note is left out; notes that refer to each other in a
+    loop (which pandoc never finishes reading) are refused at the line of one."""
+    found = slices.slices("a[^1] and [^2] and [^1]\n\n[^2]: two\n\n[^1]: one\n\n[^1]: one again\n")
+    assert [(s.msgid, s.comment) for s in found] == [("a[^1] and [^2] and [^1]", "paragraph"), ("one", "footnote"),
+                                                     ("two", "footnote"), ("one", "footnote")]
+    assert [s.msgid for s in _agree("a[^1]\n\n[^1]: b[^2]\n\n[^2]: c\n", "nested.md")] == ["a[^1]", "b[^2]"]
+    with pytest.raises(SourceError, match=r"loop \(\[\^1\] → \[\^2\] → \[\^1\]\)") as info:
+        slices.read("a\n\n[^1]: b[^2]\n\n[^2]: c[^1]\n")
+    assert info.value.line == 3
