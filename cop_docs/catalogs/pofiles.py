@@ -115,8 +115,8 @@ class WrapMemo:
         if 8 * len(recent) < len(self.base):
             cache.write_json(self._recent_path, _packed(recent))
         else:
-            cache.write_json(self.path, _packed({k: v for k, v in self.texts.items() if k in used}))
-            self._recent_path.unlink(missing_ok=True)
+            if cache.write_json(self.path, _packed({k: v for k, v in self.texts.items() if k in used})):
+                self._recent_path.unlink(missing_ok=True)  # a cache that cannot be written only costs time
 
 
 def _packed(texts: dict[str, str]) -> dict[str, str]:
