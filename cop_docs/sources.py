@@ -17,8 +17,8 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from . import files
 from .cache import version as cache_version
@@ -29,9 +29,8 @@ from .slices import disagreement, read
 from .tree import elements
 
 
-@dataclass(frozen=True)
-class Unit:
-    """What a translator sees of one segment."""
+class Unit(NamedTuple):
+    """What a translator sees of one segment (a tuple: a large document has tens of thousands)."""
 
     msgid: str
     context: str | None
@@ -122,7 +121,7 @@ def cached_source(path: Path, *, root: Path, cache_dir: Path | None) -> SourceFi
     units_file = _cache_file(cache_dir, rel, data)
     try:
         blob = json.loads(units_file.read_text(encoding="utf-8"))
-        units = [Unit(*u) for u in blob["units"]]
+        units = list(map(Unit._make, blob["units"]))
         includes = [(i, n) for i, n in blob["includes"]]
         images = [str(url) for url in blob["images"]]
         references = str(blob["references"])

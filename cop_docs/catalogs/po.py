@@ -538,10 +538,22 @@ def blocks(catalog: Catalog) -> list[tuple[int, str]]:
     """Each entry's text with one line per string, valid but not yet wrapped, with what it is (header, message,
     obsolete entry); in gettext's order: the header, the messages, then the obsolete entries."""
     header = _utf8_header(catalog)
-    out = [(HEADER, "\n".join(_entry_lines(header)))] if header else []
-    out += [(LIVE, "\n".join(_entry_lines(e))) for e in catalog.entries if not e.obsolete]
-    out += [(GONE, "\n".join(_entry_lines(e))) for e in catalog.entries if e.obsolete]
+    out = [(HEADER, _entry_text(header))] if header else []
+    out += [(LIVE, _entry_text(e)) for e in catalog.entries if not e.obsolete]
+    out += [(GONE, _entry_text(e)) for e in catalog.entries if e.obsolete]
     return out
+
+
+def _entry_text(e: Entry) -> str:
+    if e.comments or e.flags or e.obsolete or e.previous_msgid is not None or e.msgid_plural is not None:
+        return "\n".join(_entry_lines(e))
+    # a template's entry, or a plain translation: written at once (a template has tens of thousands)
+    head = "".join([f"#. {c}\n" for c in e.extracted]) if e.extracted else ""
+    if e.references:
+        head += "#: " + " ".join(e.references) + "\n"
+    if e.msgctxt is not None:
+        head += f"msgctxt {quote(e.msgctxt)}\n"
+    return f"{head}msgid {quote(e.msgid)}\nmsgstr {quote(e.msgstr)}"
 
 
 def unwrapped(catalog: Catalog) -> str:
