@@ -17,16 +17,20 @@ from .segments import stringify
 Json = dict[str, Any]
 
 
+_CONTAINERS = (dict, list)
+
+
 def nodes(root: object) -> Iterator[Json | list]:
     """Every object and list under ``root`` (itself included), depth-first in document order. A node may be
     changed in place when it is yielded: its children are read after."""
-    stack: list[object] = [root]
+    if not isinstance(root, _CONTAINERS):
+        return
+    stack: list = [root]
+    pop, extend = stack.pop, stack.extend  # the build walks the tree thousands of times: kept tight
     while stack:
-        node = stack.pop()
-        if isinstance(node, dict | list):
-            yield node
-            children = node.values() if isinstance(node, dict) else node
-            stack.extend(reversed([v for v in children if isinstance(v, dict | list)]))
+        node = pop()
+        yield node
+        extend([v for v in reversed(node.values() if isinstance(node, dict) else node) if isinstance(v, _CONTAINERS)])
 
 
 def elements(root: object, types: Collection[str] | None = None) -> Iterator[Json]:

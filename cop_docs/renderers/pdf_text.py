@@ -67,8 +67,8 @@ _RIGHT_TO_LEFT_SCRIPTS = {"ARABIC", "HEBREW", "SYRIAC", "THAANA", "NKO", "SAMARI
 def needed(doc: Any) -> bool:
     """Whether a document's text has what this module corrects: combining marks or right-to-left letters. Other
     text comes out the same either way, so its render skips the slower drawing."""
-    return any(unicodedata.category(ch) == "Mn" or unicodedata.bidirectional(ch) in _RIGHT_TO_LEFT
-               for node in elements(doc, {"Str"}) for ch in node["c"])
+    characters = set().union(*(node["c"] for node in elements(doc, {"Str"})))
+    return any(unicodedata.category(ch) == "Mn" or unicodedata.bidirectional(ch) in _RIGHT_TO_LEFT for ch in characters)
 
 
 @contextmanager
