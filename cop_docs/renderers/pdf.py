@@ -7,16 +7,19 @@ file or wait on the network.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
+import json
 import logging
 import re
 from pathlib import Path
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 
-from .. import pandoc
+from .. import cache, pandoc
 from ..templating import THEMES
-from . import Job, Renderer, cover, pdf_text, print_markup, theme
+from . import Job, Renderer, cover, page_fill, pdf_text, print_markup, theme
 from .resources import ConfinedFetcher
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -63,11 +66,40 @@ class PdfRenderer(Renderer):
         return theme.UNPRINTED.get(job.document.kind, ())
 
     def write(self, job: Job, target: Path) -> None:
-        root = job.project.root
-        fetcher = ConfinedFetcher([root / "sources", THEMES])
-        html = HTML(string=page_html(job), base_url=str(root) + "/", url_fetcher=fetcher)
-        css = theme.print_css(job.language, job.document.kind, job.draft)
-        stylesheet = CSS(string=css, url_fetcher=fetcher, base_url=str(THEMES) + "/")
         # Arabic marks and ligatures extract in place (see pdf_text); text without them needs no correction.
         with pdf_text.extractable_text() if pdf_text.needed(job.doc) else contextlib.nullcontext():
-            html.write_pdf(str(target), stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
+            layout(job).write_pdf(str(target), pdf_variant=PDF_VARIANT)
+
+
+def layout(job: Job) -> Document:
+    """The job's pages as WeasyPrint lays them out for the PDF. A chapter that spills a few lines onto a page of
+    their own is set a little tighter (see :mod:`.page_fill`), when that brings them back."""
+    root = job.project.root
+    fetcher = ConfinedFetcher([root / "sources", THEMES])
+    text = page_html(job)
+    css = theme.print_css(job.language, job.document.kind, job.draft)
+    memo = _tightening_memo(job, text, css)
+    known = cache.read_json(memo)
+    tight = known if isinstance(known, list) else []
+
+    def laid_out(extra: str) -> Document:
+        page = HTML(string=text, base_url=str(root) + "/", url_fetcher=fetcher)
+        stylesheet = CSS(string=css + extra, url_fetcher=fetcher, base_url=str(THEMES) + "/")
+        return page.render(stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
+
+    document = laid_out(page_fill.tightened(tight))
+    if known is None:
+        spilled = page_fill.spilled(document)
+        if spilled:
+            tighter = laid_out(page_fill.tightened(spilled))
+            if len(tighter.pages) < len(document.pages):
+                document, tight = tighter, spilled
+        cache.write_json(memo, tight)
+    return document
+
+
+def _tightening_memo(job: Job, text: str, css: str) -> Path:
+    """Where the chapters set tighter for this very page and stylesheet are remembered (a second layout is
+    the price of finding them)."""
+    key = hashlib.sha256(json.dumps([text, css], ensure_ascii=False).encode()).hexdigest()
+    return job.project.cache_dir / "page-fill" / f"{key}.json"
