@@ -78,3 +78,40 @@ def _draft(project, doc, lang) -> bool:
     from cop_docs import gate
 
     return gate.status_of(pipeline.decide(project), doc, lang).status == gate.DRAFT
+
+
+#: A page that does not end at a chapter's end holds at least this share of its text area (a workbook activity
+#: that keeps whole may leave up to half a page: below that is a flow problem, a heading or a box pushed over).
+SHORT_PAGE = 0.4
+FILLS: list = []
+
+
+@pytest.mark.parametrize("project, doc, lang", _outputs())
+def test_pages_are_filled_and_chapters_do_not_spill(project, doc, lang) -> None:
+    """Laid out as the build lays them out, no page is short but where the document asks for a new page, and no
+    chapter leaves a few lines alone on a page of their own (the build sets such a chapter a little tighter)."""
+    from cop_docs import gate, sources
+    from cop_docs.renderers import Job, page_fill, pdf
+
+    decision = gate.status_of(pipeline.decide(project), doc, lang)
+    if decision.status == gate.WITHHOLD:
+        pytest.skip("withheld")
+    draft = decision.status == gate.DRAFT
+    job = Job(project, doc, lang, localized.localized(project, doc, lang, sources.load(project, doc), draft=draft),
+              draft=draft)
+    found = page_fill.fills(pdf.layout(job))
+    FILLS.extend(found)
+    short = [f"p. {f.number}: {f.used:.0%}" for f in found if not f.deliberate and f.used < SHORT_PAGE]
+    spills = [f"p. {f.number}: {f.used:.0%}" for f in found if f.spill and f.used < page_fill.SPILL / 2]
+    assert (short, spills) == ([], []), f"{doc.id}.{lang.code}"
+
+
+def teardown_module() -> None:
+    if FILLS:  # the distribution, for the record (pytest -s shows it)
+        print("\npage fill:", page_fill_distribution(FILLS))
+
+
+def page_fill_distribution(found: list) -> dict[str, int]:
+    from cop_docs.renderers import page_fill
+
+    return page_fill.distribution(found)
