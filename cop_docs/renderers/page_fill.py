@@ -124,14 +124,18 @@ def spilled(document, under: float = SPILL) -> list[str]:
 
 
 def tightened(ids: list[str]) -> str:
-    """CSS that sets these chapters a little tighter (less room above them and between their paragraphs, lines a
-    little closer), so that the few lines they spill come back to their page."""
+    """CSS that sets these chapters a little tighter (less room above them, between their paragraphs, items and
+    boxes; the line height stays, so lines of marked scripts never crowd), so that the few lines they spill come
+    back to their page."""
     rules = []
     for section_id in ids:
         quoted = '"' + section_id.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
         at = f"main section[id={quoted}]"
-        rules.append(f"{at} {{ padding-top: 4mm; line-height: 1.4; }}\n"
-                     f"{at} > h1 {{ margin-bottom: 5mm; }}\n"
-                     f"{at} p, {at} ul, {at} ol {{ margin-bottom: 0.45em; }}\n"
-                     f"{at} h2 {{ margin-top: 0.9em; }}\n")
+        rules.append(f"{at} {{ padding-top: 2mm; }}\n"
+                     f"{at} > h1 {{ margin-bottom: 4mm; }}\n"
+                     f"{at} p, {at} ul, {at} ol {{ margin-bottom: 0.4em; }}\n"
+                     f"{at} li {{ margin: 0.05em 0; }}\n"
+                     f"{at} h2 {{ margin-top: 0.8em; margin-bottom: 0.3em; }}\n"
+                     f"{at} h3 {{ margin-top: 0.7em; }}\n"
+                     f"{at} blockquote, {at} .tip, {at} .note, {at} .checklist {{ margin: 0.7em 0; }}\n")
     return "".join(rules)

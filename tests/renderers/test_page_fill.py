@@ -56,4 +56,4 @@ def test_an_id_cannot_break_out_of_the_tightening_rule() -> None:
         stylesheets=[CSS(string=css)])
     paragraph = page.pages[0]._page_box.children[0].children[0].children[0].children[0].children[0]
     assert paragraph.element_tag == "p" and paragraph.style["color"].coordinates == (0, 0, 0)
-    assert paragraph.style["margin_bottom"] == (7.2, "px")  # 0.45em: the rule applies to the section it names
+    assert paragraph.style["margin_bottom"] == (6.4, "px")  # 0.4em: the rule applies to the section it names
