@@ -107,11 +107,7 @@ def test_pages_are_filled_and_chapters_do_not_spill(project, doc, lang) -> None:
 
 
 def teardown_module() -> None:
-    if FILLS:  # the distribution, for the record (pytest -s shows it)
-        print("\npage fill:", page_fill_distribution(FILLS))
-
-
-def page_fill_distribution(found: list) -> dict[str, int]:
     from cop_docs.renderers import page_fill
 
-    return page_fill.distribution(found)
+    if FILLS:  # the distribution, for the record (pytest -s shows it)
+        print("\npage fill:", page_fill.distribution(FILLS))

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from weasyprint.formatting_structure import boxes
 
+from .theme import css_string
+
 FORCED = ("page", "left", "right", "recto", "verso")
 
 
@@ -75,14 +77,18 @@ def _painted(box: boxes.Box) -> bool:
 def _opens_with_break(page: boxes.PageBox, before: set[int]) -> bool:
     """Whether a box that starts on this page (its element is not on the page before) forces a break before it,
     along the page's first boxes."""
+    return any(box.element is not None and id(box.element) not in before and box.style["break_before"] in FORCED
+               for box in _first_boxes(page))
+
+
+def _first_boxes(page: boxes.PageBox):
+    """The page's flow's first box, its first child, and so on down."""
     flow = _flow(page)
     box = flow[0] if flow else None
     while box is not None:
-        if box.element is not None and id(box.element) not in before and box.style["break_before"] in FORCED:
-            return True
+        yield box
         children = getattr(box, "children", [])
         box = children[0] if children else None
-    return False
 
 
 def _closes_with_break(page: boxes.PageBox, after: set[int]) -> bool:
@@ -112,14 +118,8 @@ def spilled(document, under: float = SPILL) -> list[str]:
     out: list[str] = []
     for fill, page in zip(fills(document), pages, strict=True):
         if fill.spill and fill.used < under:
-            flow = _flow(page)
-            box = flow[0] if flow else None
-            while box is not None:
-                if box.element_tag == "section" and box.element is not None and box.element.get("id"):
-                    out.append(box.element.get("id"))
-                    break
-                children = getattr(box, "children", [])
-                box = children[0] if children else None
+            out += [box.element.get("id") for box in _first_boxes(page)
+                    if box.element_tag == "section" and box.element is not None and box.element.get("id")][:1]
     return list(dict.fromkeys(out))
 
 
@@ -129,8 +129,7 @@ def tightened(ids: list[str]) -> str:
     back to their page."""
     rules = []
     for section_id in ids:
-        quoted = '"' + section_id.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
-        at = f"main section[id={quoted}]"
+        at = f"main section[id={css_string(section_id)}]"
         rules.append(f"{at} {{ padding-top: 2mm; }}\n"
                      f"{at} > h1 {{ margin-bottom: 4mm; }}\n"
                      f"{at} p, {at} ul, {at} ol {{ margin-bottom: 0.4em; }}\n"
