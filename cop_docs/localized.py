@@ -21,7 +21,7 @@ from .localization import Key, localize
 from .localization import Shown as ShownBlock
 from .segments import Json
 from .sources import SourceFile
-from .tree import nodes
+from .tree import elements, nodes
 
 
 def translations(project: Project, item: Document | Snippet, lang: Language) -> dict[Key, str]:
@@ -79,6 +79,7 @@ def localized(project: Project, doc: Document, lang: Language, files: list[Sourc
     ast = _localize(project, lang, files, view, draft, record)
     _expand_includes(project, lang, ast["blocks"], draft, record, rejected)
     ast["blocks"] = _for_document(ast["blocks"], doc)
+    _captions_from_titles(ast["blocks"])
     table = view.table or {}
     meta = ast["meta"]
     if "title" not in meta:
@@ -131,6 +132,22 @@ def _for_document(blocks: list[Json], doc: Document) -> list[Json]:
             block = {"t": "BlockQuote", "c": _for_document(block["c"], doc)}
         kept.append(block)
     return kept
+
+
+def _captions_from_titles(blocks: list[Json]) -> None:
+    """A picture's description is its alt text, for those who cannot see it; its caption is what the author
+    writes as its title (``![description](picture.svg "Caption")``), or none. Pandoc reads the description as
+    both: here the figure's caption becomes the title's text (translated like the rest) and the title itself
+    goes, so that it is not shown twice."""
+    for figure in elements(blocks, {"Figure"}):
+        image = next(elements(figure["c"][2], {"Image"}), None)
+        title = image["c"][2][1] if image is not None else ""
+        inlines: list[Json] = []
+        for n, word in enumerate(title.split()):
+            inlines += [{"t": "Space"}] * bool(n) + [{"t": "Str", "c": word}]
+        figure["c"][1] = [None, [{"t": "Plain", "c": inlines}] if inlines else []]
+        if image is not None:
+            image["c"][2][1] = ""
 
 
 def _expand_includes(project: Project, lang: Language, blocks: list[Json], draft: bool,

@@ -10,7 +10,7 @@ import pytest
 
 from cop_docs import config, locale, localized, sources
 from cop_docs.catalogs import po
-from cop_docs.renderers import Job, epub, theme
+from cop_docs.renderers import Job, epub, pdf, theme
 
 SHIPPED = ["ar", "es", "fr", "ru", "zh-Hans", "zh-Hant"]
 
@@ -67,3 +67,16 @@ def test_the_accessibility_summary_is_in_the_books_language(basic: Path) -> None
         lang = project.language(code)
         summary = epub._summary(Job(project, doc, lang, localized.localized(project, doc, lang, sources.load(project, doc))))
         assert summary.startswith(start), summary
+
+
+def test_a_drafts_legend_says_what_is_marked_in_the_documents_language(basic: Path) -> None:
+    project = config.load(basic / "cop-docs.yaml")
+    doc, ru = project.document("sample"), project.language("ru")
+    job = Job(project, doc, ru, localized.localized(project, doc, ru, sources.load(project, doc), draft=True), draft=True)
+    page = pdf.page_html(job)
+    legend = page[page.index('<aside class="draft-legend">'):page.index("</aside>")]
+    assert "Некоторые фрагменты ещё на английском языке. Они выделены так:" in legend
+    assert '<span class="untranslated" lang="en">English</span>' in legend  # the mark itself, shown
+    assert page.index("draft-legend") < page.index('id="toc"')  # on the first page after the cover
+    shipped = Job(project, doc, ru, localized.localized(project, doc, ru, sources.load(project, doc)))
+    assert "draft-legend" not in pdf.page_html(shipped)

@@ -56,7 +56,9 @@ def cover_html(job: Job) -> str:
 
 def cover_css(job: Job) -> str:
     lang = job.language
+    colours = theme.kind_colours(job.document.kind)
     return ((THEMES / "cover.css").read_text(encoding="utf-8")
+            + f"body {{ background: {colours['accent']}; }}\n"
             + f"body {{ font-family: {theme.font_stack(lang.fonts)}; }}\n"
             + f".title {{ font-family: {theme.font_stack(lang.heading_stack)}; }}\n")
 

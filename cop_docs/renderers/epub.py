@@ -71,6 +71,7 @@ class EpubRenderer(Renderer):
         if job.draft:
             mark, mark_lang = theme.draft_mark(job.language)
             args.append(f"--variable=draft-mark:{escape(mark)}")
+            args.append(f"--variable=draft-legend:{theme.draft_legend(job.language)}")
             if mark_lang != job.language.code:
                 args.append(f"--variable=draft-mark-lang:{mark_lang}")
         if job.language.direction == "rtl":
@@ -80,7 +81,7 @@ class EpubRenderer(Renderer):
             written = Path(tmp) / "pandoc.epub"
             doc = resources.embedded(_with_metadata(job), job.project.root, [job.project.root / "sources"])
             pandoc.write_epub(doc, written, args=args, cwd=Path(tmp), epoch=job.epoch)
-            css = theme.epub_css(job.language, job.draft) + _heading_css(job)
+            css = theme.epub_css(job.language, job.document.kind, job.draft) + _heading_css(job)
             _finish(job, written, target, css, cover.cover_png(job))
 
 

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from weasyprint import CSS, HTML
+from weasyprint.css.counters import CounterStyle
 from weasyprint.document import Document
 
 from .. import cache, pandoc
@@ -41,6 +42,7 @@ def page_html(job: Job) -> str:
     if job.draft:  # the tool's own words: the template escapes nothing, and they hold no markup
         mark, mark_lang = theme.draft_mark(job.language)
         variables["draft-mark"] = html.escape(mark)
+        variables["draft-legend"] = theme.draft_legend(job.language)
         if mark_lang != job.language.code:
             variables["draft-mark-lang"] = mark_lang
     return _numbered_from_start(pandoc.write_html(doc, template=theme.PAGE_TEMPLATE, variables=variables))
@@ -62,9 +64,6 @@ PDF_VARIANT = "pdf/ua-1"
 class PdfRenderer(Renderer):
     name = "pdf"
 
-    def unprinted(self, job: Job) -> tuple[str, ...]:
-        return theme.UNPRINTED.get(job.document.kind, ())
-
     def write(self, job: Job, target: Path) -> None:
         # Arabic marks and ligatures extract in place (see pdf_text); text without them needs no correction.
         with pdf_text.extractable_text() if pdf_text.needed(job.doc) else contextlib.nullcontext():
@@ -84,8 +83,9 @@ def layout(job: Job) -> Document:
 
     def laid_out(extra: str) -> Document:
         page = HTML(string=text, base_url=str(root) + "/", url_fetcher=fetcher)
-        stylesheet = CSS(string=css + extra, url_fetcher=fetcher, base_url=str(THEMES) + "/")
-        return page.render(stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
+        counters = CounterStyle()  # the stylesheet's @counter-style rules (the option letters) go in here
+        stylesheet = CSS(string=css + extra, url_fetcher=fetcher, base_url=str(THEMES) + "/", counter_style=counters)
+        return page.render(stylesheets=[stylesheet], pdf_variant=PDF_VARIANT, counter_style=counters)
 
     document = laid_out(page_fill.tightened(tight))
     if known is None:

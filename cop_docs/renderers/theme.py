@@ -8,6 +8,9 @@ language (``rtl.css``), after the language's font stacks and before the draft ru
 
 from __future__ import annotations
 
+import html
+import re
+
 from .. import locale
 from ..config import Language
 from ..scripts import script
@@ -15,10 +18,6 @@ from ..templating import THEMES
 
 PRINT = THEMES / "print"
 
-#: Scripts whose fonts have no italic: emphasis is shown by weight instead of a slanted fake (EPUB too).
-#: Kinds of blocks a kind's print design does not print (their stylesheet hides them): the story book and the
-#: campaign kit show a picture without its caption, which is the picture's description (its alt text).
-UNPRINTED = {"story-book": ("figure caption",), "campaign-kit": ("figure caption",)}
 
 
 def font_stack(families: tuple[str, ...]) -> str:
@@ -27,7 +26,8 @@ def font_stack(families: tuple[str, ...]) -> str:
 
 def fonts_css(lang: Language) -> str:
     stack = font_stack(lang.fonts)
-    return f":root {{ font-family: {stack}; --heading-font: {font_stack(lang.heading_stack)}; }}\n"
+    return (f":root {{ font-family: {stack}; --text-font: {stack}; "
+            f"--heading-font: {font_stack(lang.heading_stack)}; }}\n")
 
 
 def language_css(lang: Language) -> str:
@@ -47,6 +47,28 @@ def draft_mark(lang: Language) -> tuple[str, str]:
     """The mark a draft translation carries on its cover and every page, in the language's words (see
     :mod:`cop_docs.locale`), and the language it is in."""
     return locale.gettext(lang.code, "Draft translation"), locale.language_of(lang.code)
+
+
+def draft_legend(lang: Language) -> str:
+    """The legend on a draft's first pages, as HTML: the mark, what is marked and why, and an example of the mark,
+    in the language's words (escaped: a catalog of the tool is text, not markup)."""
+    mark, mark_lang = draft_mark(lang)
+    words_lang = f' lang="{mark_lang}"' if mark_lang != lang.code else ""
+    said = " ".join(html.escape(locale.gettext(lang.code, message))
+                    for message in ("Some passages are still in English.", "They are marked like this:"))
+    example = f'<span class="untranslated" lang="{locale.SOURCE_LANGUAGE}">English</span>'
+    return f'<strong class="draft-legend-mark">{html.escape(mark)}</strong> <span{words_lang}>{said}</span> {example}'
+
+
+def option_letters(lang: Language) -> list[str]:
+    """The letters of a multiple-choice question's options in the language (the tool's catalog says which)."""
+    return locale.gettext(lang.code, "a b c d e f g h i j").split()
+
+
+def option_letters_css(lang: Language) -> str:
+    """The counter style ``option-letter`` that numbers options with the language's letters (decimal after them)."""
+    symbols = " ".join(css_string(letter) for letter in option_letters(lang))
+    return f"@counter-style option-letter {{ system: fixed; symbols: {symbols}; suffix: \"\"; }}\n"
 
 
 def draft_pages_css(lang: Language) -> str:
@@ -74,11 +96,29 @@ def print_stylesheets(lang: Language, kind: str, draft: bool = False) -> list[st
 
 def print_css(lang: Language, kind: str, draft: bool = False) -> str:
     sheets = [(PRINT / name).read_text(encoding="utf-8") for name in print_stylesheets(lang, kind, draft)]
-    return fonts_css(lang) + "\n".join(sheets) + (draft_pages_css(lang) if draft else "")
+    return fonts_css(lang) + option_letters_css(lang) + "\n".join(sheets) + (draft_pages_css(lang) if draft else "")
 
 
-def epub_css(lang: Language, draft: bool = False) -> str:
-    css = (THEMES / "epub.css").read_text(encoding="utf-8") + language_css(lang)
+def kind_colours(kind: str) -> dict[str, str]:
+    """A kind's colours, as its print stylesheet sets them (``--accent``, ``--accent-soft`` in ``:root``, else the
+    base's): the e-book and its cover are drawn in the same colours as the print edition."""
+    colours: dict[str, str] = {}
+    for sheet in (PRINT / "base.css", PRINT / "kinds" / f"{kind}.css"):
+        if not sheet.is_file():
+            continue
+        for root in re.finditer(r":root\s*\{([^}]*)\}", sheet.read_text(encoding="utf-8")):
+            colours.update(re.findall(r"--(accent(?:-soft)?)\s*:\s*(#[0-9a-fA-F]{3,6})", root.group(1)))
+    return colours
+
+
+def epub_css(lang: Language, kind: str, draft: bool = False) -> str:
+    """The e-book's stylesheet: the shared design in the kind's colours (reading systems that know no custom
+    properties are many, so the colours are written out), then the language's typography."""
+    colours = kind_colours(kind)
+    design = (THEMES / "epub.css").read_text(encoding="utf-8")
+    for name, value in colours.items():
+        design = design.replace(f"var(--{name})", value)
+    css = design + language_css(lang) + option_letters_css(lang)
     return css + (THEMES / "draft.css").read_text(encoding="utf-8") if draft else css
 
 
@@ -93,4 +133,5 @@ def generated_characters(lang: Language) -> str:
     """What the theme and the tool's own words put on a page in the language: the glyph preflight checks them
     along with the document's text."""
     mark = draft_mark(lang)[0]
-    return GENERATED_CHARACTERS + mark + mark.upper()
+    legend = "".join(locale.gettext(lang.code, m) for m in ("Some passages are still in English.", "They are marked like this:"))
+    return GENERATED_CHARACTERS + mark + mark.upper() + legend + "".join(option_letters(lang))

@@ -89,7 +89,7 @@ def render(doc: config.Document, code: str, draft: bool):
     front = HTML(string=cover.cover_html(job), base_url=base).render(
         stylesheets=[CSS(string=cover.cover_css(job), base_url=str(THEMES) + "/")])
     ebook = HTML(string=page_html(job), base_url=base).render(  # the e-book's stylesheet over the same text
-        stylesheets=[CSS(string=theme.epub_css(lang, draft), base_url=str(THEMES) + "/")])
+        stylesheets=[CSS(string=theme.epub_css(lang, doc.kind, draft), base_url=str(THEMES) + "/")])
     return pages, front, ebook
 
 
