@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -146,6 +147,20 @@ class Project:
     checks: CheckSettings = field(default_factory=CheckSettings)
     snippets: list[Snippet] = field(default_factory=list)
     limits: Limits = field(default_factory=Limits)
+    #: the publisher's addresses (``links:``): an address the masters link to → language or "default" → URL
+    links: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def link(self, url: str, code: str) -> str:
+        """Where a link of the masters to ``url`` points in a language: the publisher's address for the language
+        (or its parent: ``fr-CA`` → ``fr``), else their default, else ``url`` itself."""
+        table = self.links.get(url)
+        if not table:
+            return url
+        parts = code.split("-")
+        for n in range(len(parts), 0, -1):
+            if "-".join(parts[:n]) in table:
+                return table["-".join(parts[:n])]
+        return table.get("default", url)
 
     @property
     def translations_dir(self) -> Path:
@@ -283,6 +298,7 @@ def _as_data(project: Project) -> dict:
         "snippets": [{**asdict(s), "sources": rel(s.sources)} for s in project.snippets],
         "checks": {"glossary": rel([c.glossary])[0] if c.glossary else None, "allow_identical": list(c.allow_identical),
                    "localized_urls": c.localized_urls, "rules": {k: asdict(v) for k, v in c.rules.items()}},
+        "links": project.links,
     }
 
 
@@ -301,7 +317,7 @@ def _from_data(path: Path, data: dict) -> Project:
                            c["localized_urls"],
                            {k: CheckRule(v["severity"], tuple(v["languages_off"]), v["line"]) for k, v in c["rules"].items()})
     return Project(root, path, data["name"], data["edition"], data["source_language"], languages, documents,
-                   tuple(data["formats"]), checks, snippets, Limits(**data["limits"]))
+                   tuple(data["formats"]), checks, snippets, Limits(**data["limits"]), data["links"])
 
 
 # --- what the model cannot see: the project's files, and values that must agree ----------------------------
@@ -360,6 +376,13 @@ def _consistency(data: dict, lines: Lines, root: Path) -> list[tuple[int, str]]:
         problem = _outside_or_missing(root, checks["glossary"], "glossary file")
         if problem:
             fail(("checks", "glossary"), problem)
+    links = data.get("links") if isinstance(data.get("links"), dict) else {}
+    for url, table in links.items():
+        for key, target in (table.items() if isinstance(table, dict) else ()):
+            if key != "default" and codes and key not in codes:
+                fail(("links", url, key), f"'{key}' is neither a configured language nor 'default'")
+            if isinstance(target, str) and not re.match(r"(https?|mailto|tel):", target):
+                fail(("links", url, key), f"'{target}' is not an http(s), mailto or tel address")
     return problems
 
 
@@ -411,4 +434,4 @@ def _project(model: ProjectFile, lines: Lines, path: Path) -> Project:
     limits = Limits(m.translation_length_factor, m.translation_length_extra, m.seconds_per_output, m.memory_per_output)
     p = model.project
     return Project(root, path, p.name, p.edition, p.source_language, languages, documents, tuple(model.formats),
-                   checks, snippets, limits)
+                   checks, snippets, limits, {url: dict(table) for url, table in model.links.items()})

@@ -103,6 +103,8 @@ class ProjectFile(yamlfile.FileModel):
     formats: list[yamlfile.one_of(tuple(FORMATS), "unknown format '{value}' (known: {known})")] = list(FORMATS)
     checks: ChecksEntry = ChecksEntry()
     limits: LimitsEntry = LimitsEntry()
+    links: dict[Text, dict[Text, Text]] = Field(
+        default={}, description="an address the masters link to → the publisher's own: language (or default) → URL")
 
 
 def schema() -> dict:

@@ -10,6 +10,7 @@ and words it shows in each state.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import dates, files, locale, sources
@@ -19,7 +20,7 @@ from .config import Document, Language, Project, Snippet
 from .errors import RenderError
 from .localization import Key, localize
 from .localization import Shown as ShownBlock
-from .segments import Json
+from .segments import Json, stringify
 from .sources import SourceFile
 from .tree import elements, nodes
 
@@ -80,6 +81,8 @@ def localized(project: Project, doc: Document, lang: Language, files: list[Sourc
     _expand_includes(project, lang, ast["blocks"], draft, record, rejected)
     ast["blocks"] = _for_document(ast["blocks"], doc)
     _captions_from_titles(ast["blocks"])
+    if project.links:
+        _publishers_links(ast["blocks"], project, lang)
     table = view.table or {}
     meta = ast["meta"]
     if "title" not in meta:
@@ -148,6 +151,25 @@ def _captions_from_titles(blocks: list[Json]) -> None:
         figure["c"][1] = [None, [{"t": "Plain", "c": inlines}] if inlines else []]
         if image is not None:
             image["c"][2][1] = ""
+
+
+def _publishers_links(blocks: list[Json], project: Project, lang: Language) -> None:
+    """Links to an address the project file maps (``links:``) point to the publisher's address for the language;
+    a link whose text is its address (``[www.example.org/help](https://www.example.org/help)``) shows the new one."""
+    for link in elements(blocks, {"Link"}):
+        url = link["c"][2][0]
+        target = project.link(url, lang.code)
+        if target == url:
+            continue
+        link["c"][2][0] = target
+        text = stringify(link["c"][1])
+        if text in (url, _shown(url)):
+            link["c"][1] = [{"t": "Str", "c": target if text == url else _shown(target)}]
+
+
+def _shown(url: str) -> str:
+    """An address as a page shows it: without its scheme or a final slash."""
+    return re.sub(r"^(https?://|mailto:|tel:)", "", url).rstrip("/")
 
 
 def _expand_includes(project: Project, lang: Language, blocks: list[Json], draft: bool,

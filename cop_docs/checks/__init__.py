@@ -27,6 +27,8 @@ terminology          warning  a glossary term not translated as approved; a do-n
 block-kind           error    a translation Markdown reads as another kind of block (not used by the build)
 length               error    a translation longer than ``limits:`` allow (not parsed, not used)
 control-characters   error    a control character the source does not have (not used)
+placeholder-address  warning  a link, in the masters, to a domain reserved for examples that the project
+                              file's ``links:`` does not map to the publisher's own address
 ==================== ======== =========================================================================
 
 Configuration, in cop-docs.yaml::
@@ -57,7 +59,7 @@ from ..cache import version as cache_version
 from ..catalogs import po
 from ..config import CheckSettings, Document, Language, Limits, Project
 from ..errors import ConfigError
-from . import conventions, identical, length, markup, placeholders, terminology
+from . import addresses, conventions, identical, length, markup, placeholders, terminology
 from .base import Check, Context, Message, matches_language
 from .terminology import Glossary, Term, load_glossary
 
@@ -67,7 +69,7 @@ __all__ = ["CHECKS", "Check", "Glossary", "Problem", "Term", "check_catalog", "c
 _FAMILIES = (markup, placeholders, identical, conventions, terminology, length)
 
 #: Every check by name, in the order problems about the same message are reported.
-CHECKS: dict[str, Check] = {name: check for family in _FAMILIES for name, check in family.CHECKS.items()}
+CHECKS: dict[str, Check] = {name: check for family in (*_FAMILIES, addresses) for name, check in family.CHECKS.items()}
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,19 @@ def check_project(project: Project, langs: Iterable[Language | str] | None = Non
                  for (path, _lang), result in zip(jobs, results, strict=True)}
         if fresh != {k: known.get(k) for k in fresh}:
             files.write_atomic(cache, json.dumps({**known, **fresh}, ensure_ascii=False))
-    return [p for result in results for p in result]
+    return [p for result in results for p in result] + _addresses(project, documents, languages)
+
+
+def _addresses(project: Project, items: list, languages: list[Language]) -> list[Problem]:
+    """Placeholder addresses the documents would still link to (see :mod:`.addresses`), at their master's line."""
+    name = "placeholder-address"
+    shown = [lang for lang in languages if severity(name, lang.code, project.checks)]
+    level = severity(name, project.source_language, project.checks)
+    if not level:
+        return []
+    return [Problem(files.relative(master, project.root), line, name, level,
+                    f"{url} is a placeholder address (in {reached})", addresses.EXPLANATION, "")
+            for master, line, url, reached in addresses.find(project, items, shown)]
 
 
 def _messages(catalog: po.Catalog) -> tuple[list[Message], list[po.Entry]]:
