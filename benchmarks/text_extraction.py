@@ -28,6 +28,12 @@ The same definitions hold for every language:
 - ``intact_or_hyphenated_percent``: the same once line-end hyphens (``-``, U+2010, U+00AD before a newline) are
   removed from the extraction, which shows how much of the rest is hyphenation rather than wrong text.
 
+Arabic commas (U+060C), for every PDF that has some: how many the source text has, how many pdftotext's
+text holds, how many of those it sets apart from their word inside a left-to-right embedding
+(``U+202A`` space comma ``U+202C``), and how many stand against their word's letters in the PDF's text layer,
+as poppler's own word list (``pdftotext -bbox``) reads them. The last two tell whether the PDF or the extractor
+moves a comma off its word.
+
 ``--baseline`` also builds and measures the PDFs as WeasyPrint writes them by itself, without
 :func:`cop_docs.renderers.pdf_text.extractable_text`. Prints one JSON object on stdout; progress goes to
 stderr. Run: ``python benchmarks/text_extraction.py`` (``--lang ar`` for one language, ``--project DIR`` for
@@ -219,16 +225,22 @@ def measure(project: config.Project, langs: list[config.Language], texts: Path) 
         documents: dict[str, Any] = {}
         broken: Counter[str] = Counter()
         totals = Counter()
+        comma_totals: Counter[str] = Counter()
         for doc in project.documents:
             name = f"{doc.id}.{lang.code}.pdf"
             pdf = project.build_dir / lang.code / name
             if not pdf.is_file():
                 documents[doc.id] = "not built (withheld by the release gate, or failed)"
                 continue
-            counts = intact((texts / f"{name}.txt").read_text(encoding="utf-8"), pdftotext(pdf))
+            source, extracted = (texts / f"{name}.txt").read_text(encoding="utf-8"), pdftotext(pdf)
+            counts = intact(source, extracted)
             broken += counts.pop("broken")
             totals.update(counts)
             documents[doc.id] = {**counts, "intact_percent": _percent(counts["intact"], counts["words"])}
+            found = commas(source, pdf, extracted)
+            if found:
+                documents[doc.id]["arabic_commas"] = found
+                comma_totals.update(found)
         result[lang.code] = {
             "words": totals["words"], "intact": totals["intact"],
             "intact_percent": _percent(totals["intact"], totals["words"]),
@@ -236,7 +248,27 @@ def measure(project: config.Project, langs: list[config.Language], texts: Path) 
             "documents": documents,
             "most_often_broken": broken.most_common(TOP),
         }
+        if comma_totals:
+            result[lang.code]["arabic_commas"] = dict(comma_totals)
     return result
+
+
+ARABIC_COMMA = "\u060c"
+_WRAPPED_COMMA = re.compile("\u202a\\s*\u060c")
+_BBOX_WORD = re.compile(r"<word [^>]*>([^<]*)</word>")
+
+
+def commas(source: str, pdf: Path, extracted: str) -> dict[str, int] | None:
+    """The Arabic commas of one PDF (see the module's documentation), or None when its text has none."""
+    in_source = source.count(ARABIC_COMMA)
+    if not in_source:
+        return None
+    words = _BBOX_WORD.findall(subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"],
+                                              capture_output=True, text=True, check=True).stdout)
+    on_their_word = sum(len(re.findall(f"(?<=\\w){ARABIC_COMMA}|{ARABIC_COMMA}(?=\\w)", word)) for word in words)
+    return {"in_source": in_source, "extracted": extracted.count(ARABIC_COMMA),
+            "set_apart_by_pdftotext": len(_WRAPPED_COMMA.findall(extracted)),
+            "on_their_word_in_the_text_layer": on_their_word}
 
 
 def _percent(part: int, whole: int) -> float:

@@ -149,6 +149,7 @@ class Project:
     limits: Limits = field(default_factory=Limits)
     #: the publisher's addresses (``links:``): an address the masters link to → language or "default" → URL
     links: dict[str, dict[str, str]] = field(default_factory=dict)
+    publisher: str = ""  #: who publishes it, as the imprint names them (``project.publisher``, default: the name)
 
     def link(self, url: str, code: str) -> str:
         """Where a link of the masters to ``url`` points in a language: the publisher's address for the language
@@ -298,7 +299,7 @@ def _as_data(project: Project) -> dict:
         "snippets": [{**asdict(s), "sources": rel(s.sources)} for s in project.snippets],
         "checks": {"glossary": rel([c.glossary])[0] if c.glossary else None, "allow_identical": list(c.allow_identical),
                    "localized_urls": c.localized_urls, "rules": {k: asdict(v) for k, v in c.rules.items()}},
-        "links": project.links,
+        "links": project.links, "publisher": project.publisher,
     }
 
 
@@ -317,7 +318,8 @@ def _from_data(path: Path, data: dict) -> Project:
                            c["localized_urls"],
                            {k: CheckRule(v["severity"], tuple(v["languages_off"]), v["line"]) for k, v in c["rules"].items()})
     return Project(root, path, data["name"], data["edition"], data["source_language"], languages, documents,
-                   tuple(data["formats"]), checks, snippets, Limits(**data["limits"]), data["links"])
+                   tuple(data["formats"]), checks, snippets, Limits(**data["limits"]), data["links"],
+                   data["publisher"])
 
 
 # --- what the model cannot see: the project's files, and values that must agree ----------------------------
@@ -434,4 +436,5 @@ def _project(model: ProjectFile, lines: Lines, path: Path) -> Project:
     limits = Limits(m.translation_length_factor, m.translation_length_extra, m.seconds_per_output, m.memory_per_output)
     p = model.project
     return Project(root, path, p.name, p.edition, p.source_language, languages, documents, tuple(model.formats),
-                   checks, snippets, limits, {url: dict(table) for url, table in model.links.items()})
+                   checks, snippets, limits, {url: dict(table) for url, table in model.links.items()},
+                   p.publisher or p.name)

@@ -36,6 +36,7 @@ class ProjectEntry(yamlfile.FileModel):
     name: Text
     edition: Text
     source_language: Text = Field(description="the code of the language the masters are written in")
+    publisher: Text | None = Field(default=None, description="who publishes it, as the imprint names them (default: name)")
 
 
 class ReleaseEntry(yamlfile.FileModel):

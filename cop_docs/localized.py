@@ -22,7 +22,7 @@ from .localization import Key, localize
 from .localization import Shown as ShownBlock
 from .segments import Json, stringify
 from .sources import SourceFile
-from .tree import elements, nodes
+from .tree import elements, meta_text, nodes
 
 
 def translations(project: Project, item: Document | Snippet, lang: Language) -> dict[Key, str]:
@@ -93,6 +93,9 @@ def localized(project: Project, doc: Document, lang: Language, files: list[Sourc
         meta["dir"] = {"t": "MetaString", "c": "rtl"}
     meta.setdefault("toc-title", {"t": "MetaString", "c": locale.gettext(lang.code, "Contents")})
     meta.setdefault("date", {"t": "MetaString", "c": dates.day(dates.project_epoch(project) if epoch is None else epoch)})
+    _fill_imprint(ast["blocks"], {
+        "title": meta_text(meta["title"]), "audience": meta_text(meta["audience"]), "edition": project.edition,
+        "publisher": project.publisher, "languages": _language_names(project, lang)})
     if shown is not None:
         blocks = _reachable(ast, record)
         states = {b.key: b.state for b in blocks}
@@ -151,6 +154,26 @@ def _captions_from_titles(blocks: list[Json]) -> None:
         figure["c"][1] = [None, [{"t": "Plain", "c": inlines}] if inlines else []]
         if image is not None:
             image["c"][2][1] = ""
+
+
+_FIELD = re.compile(r"\{(title|audience|edition|publisher|languages)\}")
+
+
+def _fill_imprint(blocks: list[Json], values: dict[str, str]) -> None:
+    """In a div of class ``imprint``, ``{title}``, ``{audience}``, ``{edition}``, ``{publisher}`` and
+    ``{languages}`` become the document's, in its language (a translation keeps them, as ``check`` makes sure)."""
+    for div in elements(blocks, {"Div"}):
+        if "imprint" in div["c"][0][1]:
+            for text in elements(div["c"][1], {"Str"}):
+                text["c"] = _FIELD.sub(lambda m: values[m.group(1)], text["c"])
+
+
+def _language_names(project: Project, lang: Language) -> str:
+    """The project's languages, named in ``lang`` and listed as ``lang`` lists things (CLDR)."""
+    from babel.lists import format_list
+
+    names = [other.locale.get_display_name(lang.locale) or other.code for other in project.languages]
+    return format_list(names, locale=lang.locale)
 
 
 def _publishers_links(blocks: list[Json], project: Project, lang: Language) -> None:

@@ -2,10 +2,11 @@
 
 In: a localized pandoc AST. Out: a copy where each note is a ``footnote`` span in the text (the print theme floats
 it to the foot of its page, numbered there; its paragraphs, lists, code, quotes and tables become spans the theme
-draws as those blocks) and each run of four or more underscores, a blank to fill in, is an
-``blank`` span the theme draws as an answer line, as long in every language; the underscores stay in it
-(transparent) so that copied text keeps its blank where it was. The e-book keeps
-pandoc's own notes, which reading systems show as pop-ups.
+draws as those blocks) and each run of four or more underscores, a blank to fill in, is a ``blank`` span the
+theme draws as an answer line, as long in every language (at least :data:`BLANK_LENGTH` underscores); the
+underscores stay in it (transparent) so that copied text keeps its blank where it was. A paragraph that ends in
+Chinese or Japanese characters keeps its last two together (a ``keep-together`` span), so that its last line is
+never one character alone. The e-book keeps pandoc's own notes, which reading systems show as pop-ups.
 """
 
 from __future__ import annotations
@@ -16,13 +17,47 @@ import re
 from ..segments import Json
 
 _BLANK = re.compile(r"_{4,}")
+#: The fewest underscores a printed blank holds: room for a child's handwriting (a theme cannot widen the line
+#: itself without pdftotext reading the text after it as another line).
+BLANK_LENGTH = 14
+#: The end of a paragraph in Han or kana: two characters, then any closing punctuation (which line breaking
+#: already keeps with the character before it).
+_CJK_END = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20"
+                      r"\u201d\u2019)）」』】》〉]*$")
 
 
 def for_print(doc: Json) -> Json:
-    """A copy of the AST with page footnotes and answer lines."""
+    """A copy of the AST with page footnotes, answer lines and whole last lines."""
     doc = copy.deepcopy(doc)
     doc["blocks"] = _walk(doc["blocks"])
+    for block in _paragraphs(doc["blocks"]):
+        _keep_last_characters(block["c"])
     return doc
+
+
+def _paragraphs(node) -> list[Json]:
+    """Every paragraph (and list item's plain text) of the document, in tables and notes too."""
+    found = []
+    if isinstance(node, list):
+        for item in node:
+            found += _paragraphs(item)
+    elif isinstance(node, dict):
+        if node.get("t") in ("Para", "Plain"):
+            found.append(node)
+        elif "c" in node:
+            found += _paragraphs(node["c"])
+    return found
+
+
+def _keep_last_characters(inlines: list[Json]) -> None:
+    if not inlines or inlines[-1].get("t") != "Str":
+        return
+    text = inlines[-1]["c"]
+    end = _CJK_END.search(text)
+    if end is None or end.start() == 0 and len(inlines) == 1:
+        return  # a paragraph of two characters has no line to save
+    head = [{"t": "Str", "c": text[:end.start()]}] if end.start() else []
+    inlines[-1:] = [*head, {"t": "Span", "c": [["", ["keep-together"], []], [{"t": "Str", "c": end.group(0)}]]}]
 
 
 def _walk(node):
@@ -45,7 +80,7 @@ def _inline(node: Json) -> list[Json]:
     out: list[Json] = []
     for i, part in enumerate(re.split(f"({_BLANK.pattern})", text)):
         if i % 2:
-            out.append({"t": "Span", "c": [["", ["blank"], []], [{"t": "Str", "c": part}]]})
+            out.append({"t": "Span", "c": [["", ["blank"], []], [{"t": "Str", "c": part.ljust(BLANK_LENGTH, "_")}]]})
         elif part:
             out.append({"t": "Str", "c": part})
     return out
