@@ -1,0 +1,1 @@
+"""Exchange formats for translation tools: inline codes of a message, XLIFF, TMX, Weblate."""
