@@ -14,7 +14,9 @@ puts the note's number there) and each part must be found whole, or in at most :
 order, close together: a paragraph that runs onto the next page has the running header, the page number and
 that page's footnotes in the middle of it. A right-to-left PDF draws a line's runs of different style, its
 left-to-right words and digits, and what stands between punctuation, in the order the bidi algorithm places them
-on the line, so there each such run is looked for on its own (right-to-left text still whole).
+on the line, so there each such run is looked for on its own (right-to-left text still whole), and the pieces
+of a broken block may come in any order, close together: poppler reads the lines of a right-to-left table cell
+out of order when the cell beside it has more lines.
 """
 
 from __future__ import annotations
@@ -98,16 +100,17 @@ def pieces(inlines: list[Json], by_style: bool = False) -> list[str]:
     return [s for s in (skeleton(p) for p in out) if s]
 
 
-def found(piece: str, text: str) -> bool:
+def found(piece: str, text: str, any_order: bool = False) -> bool:
     """Whether a block's piece is in the output's skeleton, whole or broken at most MAX_BREAKS times. Text that
     mixes right-to-left and left-to-right runs is extracted with its runs in the order they were drawn, so each
-    run is looked for on its own."""
+    run is looked for on its own. ``any_order``: the broken pieces may come in any order, close together (poppler
+    reads the lines of a right-to-left table cell out of order when a neighbouring cell has more of them)."""
     if piece in text:
         return True
     runs = _direction_runs(piece)
     if len(runs) > 1:
-        return all(_found_run(run, text) for run in runs)
-    return _found_run(piece, text)
+        return all(_found_run(run, text, any_order) for run in runs)
+    return _found_run(piece, text, any_order)
 
 
 def _direction_runs(piece: str) -> list[str]:
@@ -122,31 +125,33 @@ def _direction_runs(piece: str) -> list[str]:
     return runs
 
 
-def _found_run(piece: str, text: str) -> bool:
+def _found_run(piece: str, text: str, any_order: bool = False) -> bool:
     if piece in text:
         return True
-    first = _longest_prefix(piece, text, 0, len(text))
-    if first < MIN_PIECE:
-        return False
-    start = text.find(piece[:first])
-    tries = 0
-    while start != -1 and tries < 50:  # each place the first piece stands, until the rest follows one
-        if _rest_follows(piece[first:], text, start + first, MAX_BREAKS):
-            return True
-        start = text.find(piece[:first], start + 1)
-        tries += 1
+    longest = _longest_prefix(piece, text, 0, len(text))
+    # The longest first piece may stand elsewhere (a common word and the next one's first letter): where the block
+    # is, a shorter one may be followed by a break (another table cell, the foot of the page).
+    for first in range(longest, MIN_PIECE - 1, -1):
+        start = text.find(piece[:first])
+        tries = 0
+        while start != -1 and tries < 50:  # each place the first piece stands, until the rest follows one
+            if _rest_follows(piece[first:], text, start + first, MAX_BREAKS, any_order):
+                return True
+            start = text.find(piece[:first], start + 1)
+            tries += 1
     return False
 
 
-def _rest_follows(rest: str, text: str, at: int, breaks: int) -> bool:
+def _rest_follows(rest: str, text: str, at: int, breaks: int, any_order: bool = False) -> bool:
     while rest:
         if breaks == 0:
             return False
         limit = min(len(text), at + GAP + len(rest))
-        length = _longest_prefix(rest, text, at, limit)
+        since = max(0, at - GAP) if any_order else at
+        length = _longest_prefix(rest, text, since, limit)
         if length < min(MIN_PIECE, len(rest)):
             return False
-        at = text.find(rest[:length], at, limit) + length
+        at = text.find(rest[:length], since, limit) + length
         rest = rest[length:]
         breaks -= 1
     return True
@@ -192,7 +197,7 @@ def missing(blocks: list, text: str, by_style: bool = False) -> Iterator:
     """The blocks (:class:`~cop_docs.localization.Shown`) whose text the output's text lacks."""
     whole = skeleton(text)
     for block in blocks:
-        if any(not found(piece, whole) for piece in pieces(block.segment.get(), by_style)):
+        if any(not found(piece, whole, any_order=by_style) for piece in pieces(block.segment.get(), by_style)):
             yield block
 
 
