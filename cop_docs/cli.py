@@ -209,6 +209,50 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="render N PDFs at a time (default: one per core)")
     p.set_defaults(func=_preview)
+
+    p = sub.add_parser("weblate", parents=[common], help="write the Weblate set-up: one component per document and snippet",
+                       description="Write weblate/components.json (for Weblate's import_json command: one gettext component "
+                                   "per document and snippet, with the checks cop-docs check makes turned off) and "
+                                   "weblate/discovery.json (the component-discovery add-on for documents added later).")
+    p.add_argument("-o", "--output", type=Path, metavar="DIR", help="write into this folder (default: weblate/)")
+    p.set_defaults(func=_weblate)
+
+    p = sub.add_parser("tm", parents=[common], help="the project's translation memory (tm export)",
+                       description="The project's translations as a translation memory. `cop-docs update` fills new "
+                                   "messages from it and from the TMX files the project file names "
+                                   "(translation-memory: files).")
+    tm = p.add_subparsers(title="commands", metavar="COMMAND")
+    p.set_defaults(func=lambda args, p=p: (p.print_help(), EXIT_USER_ERROR)[1])
+    p = tm.add_parser("export", parents=[common], help="write the project's translations as a TMX 1.4b file",
+                      description="Write every translated message (translated, not fuzzy, usable) of every document "
+                                  "and snippet as a TMX 1.4b file: one unit per message and language, its document and "
+                                  "context as properties, inline Markdown as TMX codes.")
+    p.add_argument("--lang", action="append", metavar="L", help="only this language (repeatable)")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE.tmx", required=True, help="the TMX file to write")
+    p.set_defaults(func=_tm_export)
+
+    p = sub.add_parser("xliff", parents=[common], help="XLIFF files for translation tools (xliff export, xliff import)",
+                       description="Exchange translations with CAT tools (Trados, memoQ, OmegaT, Phrase) as XLIFF 1.2 "
+                                   "or 2.1, inline Markdown as tags.")
+    xliff = p.add_subparsers(title="commands", metavar="COMMAND")
+    p.set_defaults(func=lambda args, p=p: (p.print_help(), EXIT_USER_ERROR)[1])
+    p = xliff.add_parser("export", parents=[common], help="write one XLIFF file per language and document or snippet",
+                         description="Write build/xliff/<lang>/<catalog>.<lang>.xlf for every language and document or "
+                                     "snippet, with its untranslated and fuzzy messages (--all: every message).")
+    selection(p)
+    p.add_argument("--version", dest="xliff_version", choices=("1.2", "2.1"), default="1.2",
+                   help="XLIFF version (default: 1.2)")
+    p.add_argument("--all", dest="everything", action="store_true", help="every message, translated ones too")
+    p.add_argument("--copy-source", action="store_true",
+                   help="give untranslated messages a copy of their source as target (for OmegaT's XLIFF filter)")
+    p.add_argument("-o", "--output", type=Path, metavar="DIR", help="write into DIR/<lang>/ (default: build/xliff/)")
+    p.set_defaults(func=_xliff_export)
+    p = xliff.add_parser("import", parents=[common], help="merge XLIFF translations into the PO files",
+                         description="Merge the targets of XLIFF files (1.2 or 2.x, as xliff export wrote them) into "
+                                     "translations/<catalog>/<lang>.po. A unit whose tags are missing or damaged is "
+                                     "refused (one line each, exit status 2); the others are imported.")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    p.set_defaults(func=_xliff_import)
     return parser
 
 
@@ -271,8 +315,70 @@ def _update(args: argparse.Namespace) -> int:
     project = _project(args)
     docs, langs = _select(project, args, catalogs=True)
     written = sync.update_catalogs(project, docs, langs, progress=_progress(args))
+    for code, filled in results.memory_filled(written).items():
+        if filled:
+            _progress(args)(f"translation memory, {code}: {filled.exact_messages} messages ({filled.exact_words} words) "
+                            f"filled, {filled.fuzzy_messages} ({filled.fuzzy_words} words) proposed fuzzy")
     _result(args, lambda: results.written("update", written, project.root))
     return 0
+
+
+def _tm_export(args: argparse.Namespace) -> int:
+    from . import results
+    from .exchange import tmx
+
+    project = _project(args)
+    langs = [project.language(code) for code in args.lang] if args.lang else project.target_languages
+    langs = [lang for lang in langs if lang.code != project.source_language]
+    written, left_out = tmx.write(project, langs, args.output)
+    per_language = {lang.code: sum(1 for m in written if m.language == lang.code) for lang in langs}
+    _progress(args)(f"wrote {_shown(str(args.output))}: {len(written)} units ("
+                    + ", ".join(f"{code} {n}" for code, n in per_language.items()) + ")"
+                    + (f"; {left_out} left out (characters XML cannot hold)" if left_out else ""))
+    _result(args, lambda: results.files("tm export", [args.output], None, units=per_language, left_out=left_out))
+    return 0
+
+
+def _xliff_export(args: argparse.Namespace) -> int:
+    from . import results
+    from .exchange import xliff
+
+    project = _project(args)
+    docs, langs = _select(project, args, catalogs=True)
+    exported = xliff.export(project, docs, langs, version=args.xliff_version, everything=args.everything,
+                            folder=args.output, copy_source=args.copy_source)
+    for item in exported:
+        left = f"; {item.left_out} left out (characters XML cannot hold)" if item.left_out else ""
+        if item.path is not None:
+            _progress(args)(f"wrote {_shown(str(item.path))}: {item.units} units{left}")
+    idle = sum(1 for item in exported if item.path is None)
+    if idle:
+        _progress(args)(f"{idle} catalog{'s have' if idle > 1 else ' has'} nothing to translate: no file written")
+    _result(args, lambda: results.files("xliff export", [i.path for i in exported if i.path], project.root,
+                                        version=args.xliff_version,
+                                        units={f"{i.language}/{i.catalog}": i.units for i in exported},
+                                        left_out=sum(i.left_out for i in exported)))
+    return 0
+
+
+def _xliff_import(args: argparse.Namespace) -> int:
+    from . import results
+    from .exchange import xliff
+
+    project = _project(args)
+    done = xliff.import_files(project, args.files, shown=lambda path: _shown(str(path)) or str(path))
+    for problem in done.warnings:
+        print(f"cop-docs: warning: {problem}", file=sys.stderr)
+    for problem in done.errors:
+        print(f"cop-docs: error: {problem}", file=sys.stderr)
+    _progress(args)(f"imported {done.translated} translated and {done.fuzzy} fuzzy; {done.unchanged} unchanged, "
+                    f"{len(done.warnings)} warnings, {len(done.errors)} refused; "
+                    f"{len(done.written)} catalogs written")
+    _result(args, lambda: results.files("xliff import", done.written, project.root, translated=done.translated,
+                                        fuzzy=done.fuzzy, unchanged=done.unchanged,
+                                        warnings=[str(w) for w in done.warnings],
+                                        errors=[str(e) for e in done.errors]))
+    return EXIT_USER_ERROR if done.errors else 0
 
 
 def _progress(args: argparse.Namespace):
@@ -451,6 +557,19 @@ def _preview(args: argparse.Namespace) -> int:
     sheets = preview.preview(project, docs, langs, pages=args.pages, width=args.width or preview.DEFAULT_WIDTH,
                              dpi=args.dpi, jobs=args.jobs, progress=_progress(args))
     _result(args, lambda: results.files("preview", sheets, project.root))
+    return 0
+
+
+def _weblate(args: argparse.Namespace) -> int:
+    from . import results
+    from .exchange import weblate
+    from .files import relative
+
+    project = _project(args)
+    written = weblate.write(project, args.output)
+    for path, changed in written:
+        _progress(args)(f"{'wrote' if changed else 'unchanged'} {relative(path, project.root)}")
+    _result(args, lambda: results.files("weblate", [path for path, _ in written], project.root))
     return 0
 
 

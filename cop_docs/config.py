@@ -134,6 +134,14 @@ class Limits:
     memory_per_output: int = 4096  #: MiB a rendering process may use
 
 
+@dataclass(frozen=True)
+class MemorySettings:
+    """What ``update`` fills new messages from besides the project's catalogs (``translation-memory:``)."""
+
+    files: tuple[Path, ...] = ()  #: TMX files, in order of preference
+    fuzzy_threshold: float = 80.0  #: the similarity (%) from which a near match is proposed fuzzy
+
+
 @dataclass
 class Project:
     root: Path
@@ -150,6 +158,7 @@ class Project:
     #: the publisher's addresses (``links:``): an address the masters link to → language or "default" → URL
     links: dict[str, dict[str, str]] = field(default_factory=dict)
     publisher: str = ""  #: who publishes it, as the imprint names them (``project.publisher``, default: the name)
+    memory: MemorySettings = field(default_factory=MemorySettings)  #: ``translation-memory:``
 
     def link(self, url: str, code: str) -> str:
         """Where a link of the masters to ``url`` points in a language: the publisher's address for the language
@@ -271,6 +280,7 @@ def _validated(path: Path) -> Project | None:
         return None
     named = [s for item in project.catalogs for s in item.sources]
     named += [project.checks.glossary] if project.checks.glossary else []
+    named += list(project.memory.files)
     root = str(project.root)
     if any(_outside_or_missing(project.root, os.path.relpath(p, root), "") for p in named):
         return None  # read it again: the full validation says which file and line
@@ -300,6 +310,7 @@ def _as_data(project: Project) -> dict:
         "checks": {"glossary": rel([c.glossary])[0] if c.glossary else None, "allow_identical": list(c.allow_identical),
                    "localized_urls": c.localized_urls, "rules": {k: asdict(v) for k, v in c.rules.items()}},
         "links": project.links, "publisher": project.publisher,
+        "memory": {"files": rel(project.memory.files), "fuzzy_threshold": project.memory.fuzzy_threshold},
     }
 
 
@@ -319,7 +330,7 @@ def _from_data(path: Path, data: dict) -> Project:
                            {k: CheckRule(v["severity"], tuple(v["languages_off"]), v["line"]) for k, v in c["rules"].items()})
     return Project(root, path, data["name"], data["edition"], data["source_language"], languages, documents,
                    tuple(data["formats"]), checks, snippets, Limits(**data["limits"]), data["links"],
-                   data["publisher"])
+                   data["publisher"], MemorySettings(paths(data["memory"]["files"]), data["memory"]["fuzzy_threshold"]))
 
 
 # --- what the model cannot see: the project's files, and values that must agree ----------------------------
@@ -378,6 +389,12 @@ def _consistency(data: dict, lines: Lines, root: Path) -> list[tuple[int, str]]:
         problem = _outside_or_missing(root, checks["glossary"], "glossary file")
         if problem:
             fail(("checks", "glossary"), problem)
+    memory = data.get("translation-memory") if isinstance(data.get("translation-memory"), dict) else {}
+    for j, value in enumerate(_items(memory, "files")):
+        if isinstance(value, str) and value:
+            problem = _outside_or_missing(root, value, "translation memory file")
+            if problem:
+                fail(("translation-memory", "files", j), problem)
     links = data.get("links") if isinstance(data.get("links"), dict) else {}
     for url, table in links.items():
         for key, target in (table.items() if isinstance(table, dict) else ()):
@@ -437,4 +454,6 @@ def _project(model: ProjectFile, lines: Lines, path: Path) -> Project:
     p = model.project
     return Project(root, path, p.name, p.edition, p.source_language, languages, documents, tuple(model.formats),
                    checks, snippets, limits, {url: dict(table) for url, table in model.links.items()},
-                   p.publisher or p.name)
+                   p.publisher or p.name,
+                   MemorySettings(tuple(root / f for f in model.translation_memory.files),
+                                  float(model.translation_memory.fuzzy_threshold)))

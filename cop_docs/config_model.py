@@ -94,6 +94,13 @@ class LimitsEntry(yamlfile.FileModel):
     memory_per_output: Count = Field(default=4096, description="MiB")
 
 
+class TranslationMemoryEntry(yamlfile.FileModel):
+    """``translation-memory:`` what ``update`` fills new messages from, besides the project's own catalogs."""
+
+    files: list[Text] = Field(default=[], description="TMX files (a past edition, an agency's memory), in order of preference")
+    fuzzy_threshold: Percentage = Field(default=80, description="the similarity (%) from which a near match is proposed fuzzy")
+
+
 class ProjectFile(yamlfile.FileModel):
     """The project file, ``cop-docs.yaml``."""
 
@@ -104,6 +111,7 @@ class ProjectFile(yamlfile.FileModel):
     formats: list[yamlfile.one_of(tuple(FORMATS), "unknown format '{value}' (known: {known})")] = list(FORMATS)
     checks: ChecksEntry = ChecksEntry()
     limits: LimitsEntry = LimitsEntry()
+    translation_memory: TranslationMemoryEntry = TranslationMemoryEntry()
     links: dict[Text, dict[Text, Text]] = Field(
         default={}, description="an address the masters link to → the publisher's own: language (or default) → URL")
 

@@ -26,9 +26,27 @@ def _relative(path: Path | str, root: Path | None) -> str:
 
 
 def written(command: str, results: Iterable[Written], root: Path) -> dict[str, Any]:
-    """``extract`` and ``update``: every catalog, whether it was rewritten, and what it holds."""
+    """``extract`` and ``update``: every catalog, whether it was rewritten, and what it holds; for ``update``,
+    what the translation memory filled per language (messages and source words, exact and fuzzy apart)."""
+    results = list(results)
     rows = [{"path": _relative(w.path, root), "changed": w.changed, "detail": w.detail} for w in results]
-    return {"command": command, "files": rows, "changed": sum(row["changed"] for row in rows)}
+    for row, w in zip(rows, results, strict=True):
+        if getattr(w, "filled", None):
+            row["memory"] = w.filled.as_dict()
+    out = {"command": command, "files": rows, "changed": sum(row["changed"] for row in rows)}
+    if command == "update":
+        out["memory"] = {code: filled.as_dict() for code, filled in memory_filled(results).items()}
+    return out
+
+
+def memory_filled(results: Iterable[Written]) -> dict[str, Any]:
+    """What the translation memory filled in ``update``, per language (:class:`~cop_docs.catalogs.memory.Filled`)."""
+    totals: dict[str, Any] = {}
+    for w in results:
+        filled = getattr(w, "filled", None)
+        if filled is not None:
+            totals[w.language] = totals[w.language] + filled if w.language in totals else filled
+    return totals
 
 
 def build(outcomes: list[Outcome], root: Path, command: str = "build") -> dict[str, Any]:

@@ -7,7 +7,9 @@ In: the POT and the existing PO (or none), as :class:`~cop_docs.catalogs.po.Cata
   the old text as ``#| msgid`` so the translator sees what changed;
 - a fuzzy message whose ``#| msgid`` is its msgid again (a source edit that was reverted) is translated again:
   its translation was made for exactly this text;
-- an old message no longer in the template is kept as an obsolete ``#~`` entry if it has a translation.
+- an old message no longer in the template is kept as an obsolete ``#~`` entry if it has a translation;
+- with a ``memory`` (:mod:`.memory`), a message new to the catalog that none of the above translated is offered
+  to it: msgmerge's own carrying wins, the memory only fills what is still untranslated.
 No translation is lost. The fuzzy search is one batched RapidFuzz call over all candidates (C++, both cores)
 instead of msgmerge's one-by-one scan.
 """
@@ -15,6 +17,7 @@ instead of msgmerge's one-by-one scan.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
@@ -24,6 +27,12 @@ from .po import Catalog, Entry
 
 #: msgmerge's FUZZY_THRESHOLD.
 SIMILARITY = 60.0
+
+
+class Filler(Protocol):
+    """What offers translations to the messages a merge left untranslated (:class:`.memory.Filler`)."""
+
+    def fill(self, entries: list[Entry]) -> list[Entry | None]: ...
 
 
 def new_catalog(project: Project, lang: Language, pot: Catalog) -> Catalog:
@@ -38,7 +47,7 @@ def new_catalog(project: Project, lang: Language, pot: Catalog) -> Catalog:
     return catalog
 
 
-def merge(pot: Catalog, po: Catalog | None, lang: Language, project: Project) -> Catalog:
+def merge(pot: Catalog, po: Catalog | None, lang: Language, project: Project, memory: Filler | None = None) -> Catalog:
     old = po if po is not None else new_catalog(project, lang, pot)
     fields = old.metadata
     fields["Project-Id-Version"] = pot.metadata.get("Project-Id-Version", "")
@@ -85,6 +94,13 @@ def merge(pot: Catalog, po: Catalog | None, lang: Language, project: Project) ->
                 entry.previous_msgid, entry.previous_msgctxt = previous.msgid, previous.msgctxt
             merged[i] = entry
 
+    if memory is not None:
+        new = [i for i in unmatched if not _translated_text(merged[i]) and merged[i].msgid_plural is None]
+        if new:
+            for i, filled in zip(new, memory.fill([merged[i] for i in new]), strict=True):
+                if filled is not None:
+                    merged[i] = filled
+
     out.entries = [_restored(entry) for entry in merged]
     for entry in old.entries:
         if id(entry) in used or not _translated_text(entry):
@@ -94,15 +110,19 @@ def merge(pot: Catalog, po: Catalog | None, lang: Language, project: Project) ->
     return out
 
 
-def _nearest(queries: list[str], choices: list[str], chunk: int = 1024) -> list[int | None]:
-    """For each query, the index of the most similar choice at or above the threshold (first on ties)."""
+def _nearest(queries: list[str], choices: list[str], chunk: int = 1024, cutoff: float = SIMILARITY,
+             scores: list[float] | None = None) -> list[int | None]:
+    """For each query, the index of the most similar choice at or above ``cutoff`` (first on ties); ``scores``,
+    when given, receives each query's best similarity (0 when none reaches the cutoff)."""
     found: list[int | None] = []
     for start in range(0, len(queries), chunk):  # bounded memory: chunk × choices scores at a time
-        scores = process.cdist(queries[start:start + chunk], choices, scorer=fuzz.ratio,
-                               score_cutoff=SIMILARITY, workers=-1)
-        for row in scores:
+        table = process.cdist(queries[start:start + chunk], choices, scorer=fuzz.ratio,
+                              score_cutoff=cutoff, workers=-1)
+        for row in table:
             best = int(row.argmax())
-            found.append(best if row[best] >= SIMILARITY else None)
+            found.append(best if row[best] >= cutoff else None)
+            if scores is not None:
+                scores.append(float(row[best]) if row[best] >= cutoff else 0.0)
     return found
 
 

@@ -2,7 +2,8 @@
 would change; the ``extract`` and ``update`` commands.
 
 In: the project and its documents and snippets (and languages). Out: the POT and PO files on disk, each written only
-when what it says changes (:mod:`.pofiles`), with what became of it; or, from :func:`outdated`, the catalogs that
+when what it says changes (:mod:`.pofiles`), with what became of it (and what the translation memory filled,
+:mod:`.memory`); or, from :func:`outdated`, the catalogs that
 :func:`update_template` and :func:`update_catalog` would change, without writing anything (the release's lock
 check).
 """
@@ -12,10 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import files, sources
 from ..config import Document, Language, Project, Snippet
 from . import extract, po, pofiles
+
+if TYPE_CHECKING:
+    from .memory import Filled, Memories
 
 Progress = Callable[[str], None]
 
@@ -32,6 +37,8 @@ class Written:
     changed: bool
     detail: str = ""
     state: str = ""  #: created, updated or unchanged (PO files)
+    language: str = ""  #: the language of a PO file
+    filled: Filled | None = None  #: what the translation memory filled in a PO file
 
 
 def extract_templates(project: Project, items: Iterable[Document | Snippet], progress: Progress = quiet) -> list[Written]:
@@ -47,15 +54,18 @@ def extract_templates(project: Project, items: Iterable[Document | Snippet], pro
 
 def update_catalogs(project: Project, items: Iterable[Document | Snippet], langs: Iterable[Language],
            progress: Progress = quiet) -> list[Written]:
-    """Extract, then create or merge every language's PO file of each document (and snippet). A file is written
-    only when what it says changes."""
+    """Extract, then create or merge every language's PO file of each document (and snippet), filling the
+    messages new to a catalog from the translation memory. A file is written only when what it says changes."""
+    from .memory import Memories
+
     results = []
     langs = [lang for lang in langs if lang.code != project.source_language]
+    memories = Memories(project)  # read only when a message needs it
     for item in items:
         update_template(project, item)
         pot = pofiles.read(project.pot_path(item))  # the date as written, so every PO agrees with its POT
         for lang in langs:
-            written = update_catalog(project, item, lang, pot)
+            written = update_catalog(project, item, lang, pot, memories)
             results.append(written)
             progress(f"{written.state} {files.relative(written.path, project.root)} ({written.detail})")
     return results
@@ -70,19 +80,26 @@ def update_template(project: Project, item: Document | Snippet) -> Written:
     return Written(path, changed, f"{count} messages", "updated" if changed else "unchanged")
 
 
-def update_catalog(project: Project, item: Document | Snippet, lang: Language, pot: po.Catalog) -> Written:
-    """Create or merge the language's PO file with its template (msgmerge's semantics; no translation is lost)."""
+def update_catalog(project: Project, item: Document | Snippet, lang: Language, pot: po.Catalog,
+                   memories: Memories | None = None) -> Written:
+    """Create or merge the language's PO file with its template (msgmerge's semantics; no translation is lost);
+    with ``memories``, the messages new to it that the merge left untranslated are filled from the memory."""
     from . import merge  # here: extraction alone needs no fuzzy matcher
 
     path = project.po_path(item, lang)
     old = pofiles.read(path) if path.exists() else None
-    new = merge.merge(pot, old, lang, project)
+    filler = memories.filler(lang) if memories is not None else None
+    new = merge.merge(pot, old, lang, project, filler)
     changed = pofiles.save(path, new, old)
     messages = new.messages
     translated = sum(1 for e in messages if e.state == po.TRANSLATED)
     fuzzy = sum(1 for e in messages if e.state == po.FUZZY)
     detail = f"{translated} translated, {fuzzy} fuzzy, {len(new.entries) - len(messages)} obsolete"
-    return Written(path, changed, detail, "created" if old is None else "updated" if changed else "unchanged")
+    filled = filler.filled if filler is not None else None
+    if filled:
+        detail += f"; {filled.describe()}"
+    return Written(path, changed, detail, "created" if old is None else "updated" if changed else "unchanged",
+                   lang.code, filled)
 
 
 def outdated(project: Project, langs: Iterable[Language] | None = None) -> list[Path]:
