@@ -164,7 +164,10 @@ def clean(project, everything: bool = False) -> list[Path]:
     build = project.build_dir
     targets = [project.cache_dir]
     if everything:
-        targets += [build / lang.code for lang in project.languages] + [build / "release", build / "preview"]
+        from .catalogs.pseudo import CODES
+
+        targets += [build / lang.code for lang in project.languages] + [build / code for code in CODES]
+        targets += [build / "release", build / "preview"]
     removed = []
     for target in targets:
         if build.resolve() not in target.resolve().parents:

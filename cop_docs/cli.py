@@ -287,14 +287,24 @@ def _project(args: argparse.Namespace, remember: bool = True):
     return config.load(path, remember=remember)
 
 
-def _select(project, args: argparse.Namespace, catalogs: bool = False):
-    """The documents (with ``catalogs``: and snippets) and languages the options name, or all of them."""
+def _select(project, args: argparse.Namespace, catalogs: bool = False, pseudo: bool = False):
+    """The documents (with ``catalogs``: and snippets) and languages the options name, or all of them. A
+    pseudo-locale (qps-ploc, qps-plocm) only where ``pseudo`` allows it: it is built, previewed and counted."""
     if catalogs:
         docs = [project.catalog(d) for d in args.doc] if args.doc else project.catalogs
     else:
         docs = [project.document(d) for d in args.doc] if args.doc else project.documents
     langs = [project.language(code) for code in args.lang] if args.lang else project.languages
+    if not pseudo:
+        _no_pseudo(langs)
     return docs, langs
+
+
+def _no_pseudo(langs) -> None:
+    for lang in langs or ():
+        if lang.pseudo:
+            raise CopDocsError(f"'{lang.code}' is a pseudo-locale, made from the templates: it can be built, previewed "
+                               "and counted (build, preview, coverage), not translated, checked or released")
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -329,6 +339,7 @@ def _tm_export(args: argparse.Namespace) -> int:
 
     project = _project(args)
     langs = [project.language(code) for code in args.lang] if args.lang else project.target_languages
+    _no_pseudo(langs)
     langs = [lang for lang in langs if lang.code != project.source_language]
     written, left_out = tmx.write(project, langs, args.output)
     per_language = {lang.code: sum(1 for m in written if m.language == lang.code) for lang in langs}
@@ -398,7 +409,7 @@ def _build(args: argparse.Namespace) -> int:
     from . import console, pipeline, results
 
     project = _project(args)
-    docs, langs = _select(project, args)
+    docs, langs = _select(project, args, pseudo=True)
     formats = args.format or project.formats
     screen = Console(stderr=True, highlight=False, soft_wrap=True) if args.json else None
     with console.BuildDisplay(screen) as display:
@@ -422,6 +433,7 @@ def _release(args: argparse.Namespace) -> int:
         _result(args, lambda: results.files("release", [target], project.root, release=_shown(str(target))))
         return 0
     langs = [project.language(code) for code in args.lang] if args.lang else None
+    _no_pseudo(langs)
     if args.lang and not args.shard:
         raise CopDocsError("a release has every language; --lang is for --shard")
     screen = Console(stderr=True, highlight=False, soft_wrap=True) if args.json else None
@@ -451,9 +463,11 @@ def _coverage(args: argparse.Namespace) -> int:
         report = coverage.Report(coverage.scan(args.paths, cache=coverage.CoverageCache.default()))
     else:
         project = _project(args)
-        docs, langs = _select(project, args)
+        docs, langs = _select(project, args, pseudo=True)
         ids, codes = {d.id for d in docs}, {lang.code for lang in langs}
-        items = coverage.project_coverage(project, cache=coverage.CoverageCache.for_project(project))
+        extra = [lang for lang in langs if lang.pseudo]  # counted when asked for by name
+        items = coverage.project_coverage(project, cache=coverage.CoverageCache.for_project(project),
+                                          languages=[*project.target_languages, *extra])
         report = coverage.Report([c for c in items if c.document in ids and c.language in codes])
     if args.badges:
         args.badges.mkdir(parents=True, exist_ok=True)
@@ -553,7 +567,7 @@ def _preview(args: argparse.Namespace) -> int:
     from . import preview, results
 
     project = _project(args)
-    docs, langs = _select(project, args)
+    docs, langs = _select(project, args, pseudo=True)
     sheets = preview.preview(project, docs, langs, pages=args.pages, width=args.width or preview.DEFAULT_WIDTH,
                              dpi=args.dpi, jobs=args.jobs, progress=_progress(args))
     _result(args, lambda: results.files("preview", sheets, project.root))

@@ -85,6 +85,11 @@ class Language:
 
         return str(get_plural(self.locale))
 
+    @property
+    def pseudo(self) -> bool:
+        """A built-in pseudo-locale (``qps-ploc``, ``qps-plocm``: see :mod:`cop_docs.catalogs.pseudo`)."""
+        return False
+
 
 @dataclass(frozen=True)
 class Document:
@@ -188,7 +193,12 @@ class Project:
         for lang in self.languages:
             if lang.code == code:
                 return lang
-        raise ConfigError(f"no language '{code}' in the project (known: {', '.join(self.codes)})", self.config_path)
+        from .catalogs import pseudo  # built in, not listed in the project file
+
+        if code in pseudo.CODES:
+            return pseudo.language(self, code)
+        raise ConfigError(f"no language '{code}' in the project (known: {', '.join(self.codes)}; pseudo-locales: "
+                          f"{', '.join(pseudo.CODES)})", self.config_path)
 
     def document(self, doc_id: str) -> Document:
         for doc in self.documents:
@@ -222,6 +232,8 @@ class Project:
         return self.translations_dir / doc.id / f"{doc.id}.pot"
 
     def po_path(self, doc: Document | Snippet, lang: Language) -> Path:
+        if lang.pseudo:  # made from the template at build time, never in translations/
+            return self.cache_dir / "pseudo" / lang.code / f"{doc.id}.po"
         return self.translations_dir / doc.id / f"{lang.code}.po"
 
 

@@ -34,7 +34,9 @@ def inputs(project: Project, doc: Document, lang: Language) -> list[Path]:
             for url in source.images:
                 if ":" not in url.split("/")[0] and not url.startswith("/"):
                     files.add((project.root / posixpath.dirname(source.path) / unquote(url)).resolve())
-        if lang.code != project.source_language:
+        if lang.pseudo:  # its catalog is made from the template, the sources and the code
+            files.add(project.pot_path(item))
+        elif lang.code != project.source_language:
             files.add(project.po_path(item, lang))
     files.update(cache.package_files())
     return sorted(files)

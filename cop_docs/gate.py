@@ -48,16 +48,20 @@ class Decision:
 
 
 def decide(project: Project, coverage: list[CatalogCoverage] | None = None, *,
-           list_missing: bool = True) -> list[Decision]:
-    """The decision for every document × language of the project, in the project file's order.
+           list_missing: bool = True, languages: list[Language] | None = None) -> list[Decision]:
+    """The decision for every document × language of the project (or of ``languages``, which may name a
+    pseudo-locale: it has no release policy), in the project file's order.
 
     ``list_missing=False`` skips reading the catalogs for the missing messages (the build needs only the
     decisions)."""
-    coverage = project_coverage(project) if coverage is None else coverage
+    languages = project.languages if languages is None else languages
+    if coverage is None:
+        coverage = project_coverage(project, languages=[lang for lang in languages
+                                                        if lang.code != project.source_language])
     found = {(c.document, c.language): c for c in coverage}
     decisions = []
     for doc in project.documents:
-        for lang in project.languages:
+        for lang in languages:
             if lang.code == project.source_language:
                 decisions.append(Decision(doc, lang, SHIP, "source language", Counts(), Counts(), False))
                 continue

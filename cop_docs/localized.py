@@ -173,7 +173,12 @@ def _language_names(project: Project, lang: Language) -> str:
     from babel.lists import format_list
 
     names = [other.locale.get_display_name(lang.locale) or other.code for other in project.languages]
-    return format_list(names, locale=lang.locale)
+    listed = format_list(names, locale=lang.locale)
+    if lang.pseudo:  # CLDR's English, in the pseudo-locale's letters like the rest of its text
+        from .catalogs.pseudo import pseudo_text
+
+        return pseudo_text(listed, lang.code)
+    return listed
 
 
 def _publishers_links(blocks: list[Json], project: Project, lang: Language) -> None:

@@ -62,10 +62,19 @@ class Watcher:
         pass
 
 
-def decide(project: Project) -> list[gate.Decision]:
-    """The gate's decisions, from the coverage cache (without listing the missing messages)."""
-    cached = coverage.project_coverage(project, cache=coverage.CoverageCache.for_project(project))
-    return gate.decide(project, cached, list_missing=False)
+def decide(project: Project, languages: list[Language] | None = None) -> list[gate.Decision]:
+    """The gate's decisions, from the coverage cache (without listing the missing messages), for the project's
+    languages and any pseudo-locale among ``languages`` (whose catalogs are made here, before the outputs' stamps
+    are compared)."""
+    extra = [lang for lang in languages or () if lang.pseudo and lang not in project.languages]
+    if extra:
+        from .catalogs import pseudo
+
+        pseudo.prepare(project, extra)
+    every = [*project.languages, *extra]
+    cached = coverage.project_coverage(project, cache=coverage.CoverageCache.for_project(project),
+                                       languages=[lang for lang in every if lang.code != project.source_language])
+    return gate.decide(project, cached, list_missing=False, languages=every)
 
 
 def build(project: Project, docs: Iterable[Document], langs: Iterable[Language], formats: Iterable[str],
@@ -85,7 +94,7 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
     from . import dependencies, worker  # here: extract and update need no renderer
 
     # Reads every source and catalog once, so workers find them cached; the missing messages are the gate's.
-    decisions = decide(project)
+    decisions = decide(project, langs)
     hashes = cache.FileHashes.for_project(project)
     commits = dates.commit_dates(project)
     outcomes: list[Outcome] = []
@@ -152,7 +161,8 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     hashes.save()
-    rank = {(d.id, lang.code): i for i, (d, lang) in enumerate(itertools.product(project.documents, project.languages))}
+    every = [*project.languages, *(lang for lang in langs if lang not in project.languages)]  # pseudo-locales last
+    rank = {(d.id, lang.code): i for i, (d, lang) in enumerate(itertools.product(project.documents, every))}
     return sorted(outcomes, key=lambda o: rank[o.document, o.language])
 
 

@@ -95,7 +95,10 @@ def preview(project: Project, docs: Iterable[Document], langs: Iterable[Language
         progress(f"wrote {relative(sheet, project.root)} ({_count(len(mine), 'document')}, {_count(shown, 'page')})")
         written.append(sheet)
     index = root / "index.html"
-    write_atomic(index, index_html(project, [lang for lang in project.languages if (root / lang.code / "index.html").exists()]))
+    from .catalogs.pseudo import CODES
+
+    listed = [*project.languages, *(project.language(code) for code in CODES)]  # a pseudo-locale's, once previewed
+    write_atomic(index, index_html(project, [lang for lang in listed if (root / lang.code / "index.html").exists()]))
     progress(f"wrote {relative(index, project.root)}")
     written.append(index)
     if missing:
@@ -120,6 +123,8 @@ def _mark_withheld(project: Project, missing: list[Entry]) -> None:
     decisions = gate.decide(project, project_coverage(project, cache=CoverageCache.for_project(project)),
                             list_missing=False)
     for e in missing:
+        if e.language.pseudo:  # never withheld: it has no release policy
+            continue
         decision = gate.status_of(decisions, e.document, e.language)
         if decision.status == gate.WITHHOLD:
             e.status, e.reason = "withheld", decision.reason

@@ -259,6 +259,11 @@ def _read_pair(project: Project, item: Document | Snippet, lang: Language, po: A
     if not pot_path.is_file():
         raise CatalogError(f"'{item.id}' has no template yet: run cop-docs extract", pot_path)
     po_path = project.po_path(item, lang)
+    if lang.pseudo:  # a pseudo-locale's catalog is made from the template (see pseudo.py)
+        from . import pseudo
+
+        template = po.read(pot_path)
+        return template, pseudo.read(project, item, lang, template)
     return po.read(pot_path), (po.read(po_path) if po_path.is_file() else None)
 
 
@@ -514,17 +519,19 @@ def project_counts(project: Project, pairs: list[tuple[Document | Snippet, Langu
     return results  # type: ignore[return-value]
 
 
-def project_coverage(project: Project, cache: CoverageCache | None = None) -> list[CatalogCoverage]:
-    """Coverage of every target language × document of a project, language by language, each document measured
-    against its template. A language without a PO file for a document has every message untranslated
-    (``missing=True``); a document without a template is an error (run ``cop-docs extract``). The messages of
-    the shared snippets a document includes count in that document (and so in every document that includes
-    them)."""
+def project_coverage(project: Project, cache: CoverageCache | None = None,
+                     languages: list[Language] | None = None) -> list[CatalogCoverage]:
+    """Coverage of every target language × document of a project (or of ``languages``, which may name a
+    pseudo-locale), language by language, each document measured against its template. A language without a PO
+    file for a document has every message untranslated (``missing=True``); a document without a template is an
+    error (run ``cop-docs extract``). The messages of the shared snippets a document includes count in that
+    document (and so in every document that includes them)."""
     from ..sources import included_snippets  # reading the masters' include lists; not needed for free files
 
     includes = {doc.id: included_snippets(project, doc) for doc in project.documents}
     catalogs = [*project.documents, *{s.id: s for found in includes.values() for s in found}.values()]
-    pairs = [(item, lang) for lang in project.target_languages for item in catalogs]
+    languages = project.target_languages if languages is None else languages
+    pairs = [(item, lang) for lang in languages for item in catalogs]
     counted = project_counts(project, pairs, cache)
     rows: dict[tuple[str, str], CatalogCoverage] = {}
     for (item, lang), stats in zip(pairs, counted, strict=True):
@@ -533,7 +540,7 @@ def project_coverage(project: Project, cache: CoverageCache | None = None) -> li
                                                      getattr(item, "audience", None), stats.messages, stats.words,
                                                      not po_path.is_file())
     out = []
-    for lang in project.target_languages:
+    for lang in languages:
         for doc in project.documents:
             row = rows[(doc.id, lang.code)]
             parts = [rows[(s.id, lang.code)] for s in includes[doc.id]]

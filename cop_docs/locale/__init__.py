@@ -20,8 +20,17 @@ TEMPLATE = LOCALE / "cop-docs.pot"
 SOURCE_LANGUAGE = "en"
 
 
+#: The message that lists the options' letters: a pseudo-locale changes the letters alone.
+OPTION_LETTERS = "a b c d e f g h i j"
+
+
 @functools.cache
 def _translations(code: str) -> dict[tuple[str | None, str], str] | None:
+    from ..catalogs import pseudo
+
+    if code in pseudo.CODES:  # made from the template, as the pseudo-locales' catalogs of a project are
+        return {(e.msgctxt, e.msgid): pseudo.pseudo_letters(e.msgid, code) if e.msgid == OPTION_LETTERS
+                else pseudo.pseudo_text(e.msgid, code) for e in po.read(TEMPLATE).messages}
     path = LOCALE / f"{code}.po"
     if not path.is_file():
         return None
