@@ -141,6 +141,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--badges", type=Path, metavar="DIR", help="also write an SVG badge per language into DIR")
     p.set_defaults(func=_coverage)
 
+    p = sub.add_parser("changes", parents=[common], help="new, changed and removed messages since a commit, for a language",
+                       description="For one language: per document and snippet, the messages new, changed (with a "
+                                   "word-level diff of the source text) and removed between the templates at a commit "
+                                   "and those in the working tree, their state in the language's catalog, and the "
+                                   "words to translate. --since takes a git reference or a date (the last commit "
+                                   "before it); by default, the last commit that changed a translation of the language.")
+    p.add_argument("--lang", required=True, metavar="L", help="the language")
+    p.add_argument("--since", metavar="REF|DATE", help="a branch, tag or commit, or a date (YYYY-MM-DD)")
+    p.add_argument("--doc", action="append", metavar="D", help="only this document or snippet (repeatable)")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown", help="markdown (default) or json")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report here (default: standard output)")
+    p.set_defaults(func=_changes)
+
     p = sub.add_parser("check", parents=[common], help="find problems in the translations (exit 1 on errors)",
                        description="Check every translated message against its source: Markdown parity, placeholders "
                                    "and numbers, identical text, language conventions, terminology. Exits with status "
@@ -485,6 +498,30 @@ def _coverage(args: argparse.Namespace) -> int:
         "html": lambda: reports.to_html(report),
     }[args.format]()
     _emit(text, args.output)
+    return 0
+
+
+def _changes(args: argparse.Namespace) -> int:
+    from . import results
+    from .catalogs import changes
+
+    project = _project(args)
+    items = [project.catalog(d) for d in args.doc] if args.doc else None
+    report = changes.changes(project, changes.language(project, args.lang), args.since, items)
+    if args.json and not args.output:
+        args.format = "json"  # standard output holds one thing: the result
+    if args.format == "json":
+        text = json.dumps(results.changes(report), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = changes.to_markdown(report)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    _emit(text, args.output)
+    totals = report.totals
+    _progress(args)(f"wrote {_shown(str(args.output))}: {totals.new} new, {totals.changed} changed, {totals.removed} "
+                    f"removed messages")
+    _result(args, lambda: results.changes(report))
     return 0
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .files import relative
 
 if TYPE_CHECKING:
+    from .catalogs.changes import Report as ChangesReport
     from .catalogs.sync import Written
     from .checks import Problem
     from .gate import Decision
@@ -97,3 +98,9 @@ def gate(decisions: list[Decision]) -> dict[str, Any]:
 def files(command: str, paths: Iterable[Path], root: Path | None, **extra: Any) -> dict[str, Any]:
     """A command whose result is the files it wrote (``preview``, ``md2pot``, ``po2md``)."""
     return {"command": command, "files": [_relative(p, root) for p in paths], **extra}
+
+
+def changes(report: ChangesReport) -> dict[str, Any]:
+    """``changes``: since which commit, and per document and snippet the new, changed (with their word-level diff)
+    and removed messages, their state in the language's catalog and the words they count."""
+    return {"command": "changes", **report.as_dict()}
