@@ -159,7 +159,7 @@ class FileHashes:
 
 def clean(project, everything: bool = False) -> list[Path]:
     """Remove the project's caches and stamps (``build/.cache``); with ``everything``, the outputs too: every
-    language's folder, the release and the previews. Nothing outside ``build/`` is touched. Returns what was
+    language's folder, the release, the previews and the web site. Nothing outside ``build/`` is touched. Returns what was
     removed."""
     build = project.build_dir
     targets = [project.cache_dir]
@@ -167,7 +167,7 @@ def clean(project, everything: bool = False) -> list[Path]:
         from .catalogs.pseudo import CODES
 
         targets += [build / lang.code for lang in project.languages] + [build / code for code in CODES]
-        targets += [build / "release", build / "preview"]
+        targets += [build / "release", build / "preview", build / "web"]
     removed = []
     for target in targets:
         if build.resolve() not in target.resolve().parents:

@@ -428,8 +428,16 @@ def _build(args: argparse.Namespace) -> int:
     with console.BuildDisplay(screen) as display:
         outcomes = pipeline.build(project, docs, langs, formats, progress=display.log, jobs=args.jobs,
                                   force=args.force, watcher=display)
+        web = None
+        if "html" in formats:  # the web editions gathered into the site, build/web/
+            from .files import relative
+            from .renderers import site
+
+            shown = [*project.languages, *(lang for lang in langs if lang not in project.languages)]
+            web = site.assemble(project, editions=site.built_editions(project, shown), progress=display.log)
     display.summary(outcomes, project.language(project.source_language).english_name)
-    _result(args, lambda: results.build(outcomes, project.root))
+    _result(args, lambda: {**results.build(outcomes, project.root),
+                           **({"site": relative(web, project.root)} if web else {})})
     return EXIT_USER_ERROR if console.errors(outcomes) else 0
 
 

@@ -30,4 +30,5 @@ class Format:
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("pdf", "PDF", "application/pdf", ".pdf", "cop_docs.renderers.pdf", paged=True),
     Format("epub", "EPUB", "application/epub+zip", ".epub", "cop_docs.renderers.epub"),
+    Format("html", "Web", "text/html", "", "cop_docs.renderers.html"),
 )}

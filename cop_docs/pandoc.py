@@ -63,9 +63,10 @@ def write_markdown(doc: Json | str) -> str:  # msgids as they were before source
     return _convert(doc if isinstance(doc, str) else json.dumps(doc), MESSAGE_FORMAT, "json", ["--wrap=none"])
 
 
-def write_html(doc: Json, *, template: Path, variables: dict[str, str], toc: bool = True) -> str:
-    """Render a JSON AST to a standalone HTML5 page through a pandoc template."""
-    args = ["--standalone", f"--template={template}", "--wrap=none", "--section-divs"]
+def write_html(doc: Json, *, template: Path, variables: dict[str, str], toc: bool = True,
+               extra: tuple[str, ...] = ()) -> str:
+    """Render a JSON AST to a standalone HTML5 page through a pandoc template (``extra``: more writer options)."""
+    args = ["--standalone", f"--template={template}", "--wrap=none", "--section-divs", *extra]
     if toc:
         args += ["--toc", "--toc-depth=2"]
     args += [f"--variable={k}:{v}" for k, v in sorted(variables.items())]

@@ -17,7 +17,7 @@ def test_the_registry_describes_pdf_and_epub_without_loading_an_engine() -> None
     code = ("import sys; from cop_docs.formats import FORMATS; from cop_docs.renderers import output_path; "
             "print(sorted(FORMATS), 'weasyprint' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['epub', 'pdf'] False"
+    assert out.strip() == "['epub', 'html', 'pdf'] False"
     assert formats.FORMATS["pdf"].paged and not formats.FORMATS["epub"].folder
     assert renderer("epub").name == "epub"
 

@@ -18,10 +18,12 @@ from pathlib import Path
 
 from .. import cache, files, pipeline
 from ..config import Project
+from ..formats import FORMATS
 from . import pages
 from .errors import ReleaseError
 from .lock import catalog_state
 from .shards import SCHEMA, SHARD_FILE, Entry, read_shards
+from .shards import size as shard_size
 
 
 def file_name(project: Project, entry: Entry) -> str:
@@ -36,6 +38,8 @@ def slug(text: str) -> str:
 def assemble(project: Project, shards: list[Path], progress: pipeline.Progress = pipeline.quiet) -> Path:
     """Gather verified shards into ``build/release/<edition>/``, replacing the last release only when done."""
     entries, withheld, commit = read_shards(project, shards)
+    web = [e for e in entries if FORMATS[e.format].folder]  # the web editions: gathered into web/, not downloads
+    entries = [e for e in entries if not FORMATS[e.format].folder]
     root = project.build_dir / "release"
     target = root / slug(project.edition)
     key = _release_key(project, shards)
@@ -57,10 +61,14 @@ def assemble(project: Project, shards: list[Path], progress: pipeline.Progress =
             shutil.copyfile(entry.source, staging / entry.language.code / entry.name)
         zips = {code: write_zip(project, staging, code, [e for e in entries if e.language.code == code])
                 for code in dict.fromkeys(e.language.code for e in entries)}
+        site_pages = _web_site(project, staging, entries, web, progress)
         manifest = manifest_of(project, entries, withheld, commit, zips)
+        if site_pages:
+            manifest["web"] = site_pages
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         sizes = {code: (staging / name).stat().st_size for code, name in zips.items()}
-        written = pages.download_pages(project, entries, zips, sizes)
+        written = pages.download_pages(project, entries, zips, sizes,
+                                       web={(e.language.code, e.document) for e in web})
         for relative, text in written.items():
             (staging / relative).write_text(text, encoding="utf-8")
         sums = [(f"{e.language.code}/{e.name}", e.sha256) for e in entries]
@@ -80,6 +88,25 @@ def assemble(project: Project, shards: list[Path], progress: pipeline.Progress =
     files.write_atomic(stamp, key)
     progress(f"released {len(entries)} files in {len(zips)} languages to {files.relative(target, project.root)}")
     return target
+
+
+def _web_site(project: Project, staging: Path, entries: list[Entry], web: list[Entry],
+              progress: pipeline.Progress) -> dict | None:
+    """The web editions gathered into ``web/`` (:mod:`cop_docs.renderers.site`), each document's first page
+    offering the release's own files with their sizes; what the manifest says of it."""
+    if not web:
+        return None
+    from ..renderers import site
+
+    def offered(lang, doc) -> list[site.Download]:
+        return [site.Download(FORMATS[e.format].label, FORMATS[e.format].media_type, f"../{e.language.code}/{e.name}",
+                              e.bytes) for e in entries if e.language.code == lang.code and e.document == doc.id]
+
+    site.assemble(project, staging / "web", editions={(e.language.code, e.document): e.source for e in web},
+                  downloads=offered, remember=False, progress=progress)
+    return {"index": "web/index.html", "editions": [{
+        "language": e.language.code, "document": e.document, "path": f"web/{e.language.code}/{e.document}/index.html",
+        "bytes": shard_size(staging / "web" / e.language.code / e.document), "status": e.status} for e in web]}
 
 
 def _release_key(project: Project, shards: list[Path]) -> str:

@@ -59,26 +59,29 @@ def size_text(n: int) -> str:
 
 
 def download_pages(project: Project, entries: list[Entry], zips: dict[str, str],
-                   zip_sizes: dict[str, int]) -> dict[str, str]:
-    """``index.html`` (every language) and ``<lang>/index.html`` (one language, in that language)."""
+                   zip_sizes: dict[str, int], web: set[tuple[str, str]] = frozenset()) -> dict[str, str]:
+    """``index.html`` (every language) and ``<lang>/index.html`` (one language, in that language); ``web``: the
+    (language, document) pairs the release's ``web/`` holds, linked from their row."""
     langs = [lang for lang in project.languages if lang.code in zips]
     ui = project.language(project.source_language) or langs[0]
     titles = {lang.code: localized_titles(project, lang) for lang in langs}
-    pages = {"index.html": _page(project, ui, langs, entries, titles, zips, zip_sizes, prefix="")}
+    pages = {"index.html": _page(project, ui, langs, entries, titles, zips, zip_sizes, prefix="", web=web)}
     for lang in langs:
-        pages[f"{lang.code}/index.html"] = _page(project, lang, [lang], entries, titles, zips, zip_sizes, prefix="../")
+        pages[f"{lang.code}/index.html"] = _page(project, lang, [lang], entries, titles, zips, zip_sizes, prefix="../",
+                                                 web=web)
     return pages
 
 
 def _page(project: Project, ui: Language, shown: list[Language], entries: list[Entry],
-          titles: dict[str, dict[str, tuple[str, str]]], zips: dict[str, str], zip_sizes: dict[str, int], prefix: str) -> str:
+          titles: dict[str, dict[str, tuple[str, str]]], zips: dict[str, str], zip_sizes: dict[str, int], prefix: str,
+          web: set[tuple[str, str]] = frozenset()) -> str:
     words = labels(ui.code)
     every = len(shown) > 1
     title = f"{project.name} {project.edition}" if every else f"{words['heading']} · {shown[0].name}"
     menu = [{"code": lang.code, "direction": lang.direction, "name": lang.name,
              "current": not every and lang.code == shown[0].code} for lang in project.languages if lang.code in zips]
     sections = [_section(project, lang, [x for x in entries if x.language.code == lang.code], titles[lang.code],
-                         zips[lang.code], zip_sizes[lang.code], prefix if every else "../", every) for lang in shown]
+                         zips[lang.code], zip_sizes[lang.code], prefix if every else "../", every, web) for lang in shown]
     return templating.render(_TEMPLATE, project=project, ui=ui, title=title, words=words, prefix=prefix, menu=menu,
                              sections=sections, fonts=_font_stack(project))
 
@@ -91,7 +94,8 @@ def _font_stack(project: Project) -> Markup:
 
 
 def _section(project: Project, lang: Language, entries: list[Entry], titles: dict[str, tuple[str, str]],
-             zip_name: str, zip_size: int, root: str, every: bool) -> dict[str, object]:
+             zip_name: str, zip_size: int, root: str, every: bool,
+             web: set[tuple[str, str]] = frozenset()) -> dict[str, object]:
     """One language: its documents in the project's order, with formats, sizes, pages, coverage and draft marks."""
     words = labels(lang.code)
     documents = []
@@ -103,6 +107,8 @@ def _section(project: Project, lang: Language, entries: list[Entry], titles: dic
         first = files[0]
         documents.append({
             "title": title, "audience": audience, "draft": first.status == gate.DRAFT,
+            "web": f"{root}web/{lang.code}/{doc.id}/index.html" if (lang.code, doc.id) in web else None,
+            "web_label": FORMATS["html"].label,
             "badge": "badge" if first.messages >= 100 else "badge partial",
             "translated": words["translated"].format(n=_percent(first.messages)),
             "files": [{"href": f"{root}{lang.code}/{f.name}" if every else f.name, "label": FORMATS[f.format].label,

@@ -43,7 +43,7 @@ def write_shard(project: Project, lang: Language, decisions: list[gate.Decision]
             path = output_path(project, doc, lang, fmt)
             digest = hashes(path)
             pages = known.get((path.name, digest)) or (pdf_pages(path) if FORMATS[fmt].paged else None)
-            listed.append({"document": doc.id, "format": fmt, "file": path.name, "bytes": path.stat().st_size,
+            listed.append({"document": doc.id, "format": fmt, "file": path.name, "bytes": size(path),
                           "sha256": digest, "status": decision.status, "pages": pages,
                           "messages": round(decision.messages.percent, 1) if decision.messages.total else 100.0,
                           "words": round(decision.words.percent, 1) if decision.words.total else 100.0})
@@ -95,15 +95,23 @@ def read_shards(project: Project, folders: list[Path]) -> tuple[list[Entry], dic
         withheld[lang.code] = shard.get("withheld", [])
         for item in shard["files"]:
             path = folder / item["file"]
-            if not path.is_file():
+            folder_format = item["format"] in FORMATS and FORMATS[item["format"]].folder
+            if not (path.is_dir() if folder_format else path.is_file()):
                 raise ReleaseError(f"the shard lists {item['file']} but it is missing", manifest)
-            if path.stat().st_size != item["bytes"] or files.sha256_file(path) != item["sha256"]:
+            if size(path) != item["bytes"] or files.sha256_tree(path) != item["sha256"]:
                 raise ReleaseError(f"{item['file']} does not match its checksum: the shard is damaged", manifest)
             entries.append(Entry(lang, item["document"], item["format"], path, item["bytes"], item["sha256"],
                                  item["status"], item["messages"], item["words"], item.get("pages")))
     if len(commits) > 1:
         raise ReleaseError(f"shards were built from different commits: {', '.join(sorted(map(str, commits)))}")
     return entries, withheld, next(iter(commits), None)
+
+
+def size(path: Path) -> int:
+    """The bytes of a file, or of every file of a folder output."""
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size
 
 
 def pdf_pages(path: Path) -> int:

@@ -99,13 +99,15 @@ def needs_fonts(lang: Language) -> bool:
     return not script(lang.script).common_fonts
 
 
-def embedded_fonts(lang: Language, text: BookText, cache: Path | None = None) -> list[EmbeddedFont]:
+def embedded_fonts(lang: Language, text: BookText, cache: Path | None = None, *,
+                   every_script: bool = False) -> list[EmbeddedFont]:
     """Subsets of the language's fonts for the book's text (none for Latin, Cyrillic or Greek books).
 
     A large CJK subset takes seconds to cut and compress: with a ``cache`` folder (one per book), subsets
     made for the same text by the same font and fontTools are reused, and the folder keeps only this
-    book's current ones."""
-    if not needs_fonts(lang):
+    book's current ones. ``every_script``: Latin, Cyrillic and Greek too (a web page cannot count on the reader's
+    fonts)."""
+    if not every_script and not needs_fonts(lang):
         return []
     wanted: dict[tuple[str, bool], set[str]] = {}
     for stack, chars, bold in ((lang.fonts, text.regular, False), (lang.fonts, text.bold, True),
