@@ -8,6 +8,7 @@ their first pages into build/preview/; `release` goes from the sources to the pu
 build/release/<edition>/.
 """
 
+import os
 import tomllib
 
 import nox
@@ -72,10 +73,13 @@ def build(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def verify(session: nox.Session) -> None:
-    """Build the whole document set, then check every output (language, title, fonts, EPUBCheck)."""
+    """Build the whole document set, then check every output (language, title, fonts, EPUBCheck) and, when the
+    web edition was built, every link of the site."""
     _install(session, "test")
     session.run("cop-docs", "build")
     session.run("pytest", "tests/test_full_set.py", env={"COP_DOCS_FULL_SET": str(session.invoked_from)})
+    if os.path.isdir("build/web"):
+        session.run("cop-docs", "linkcheck", "build/web", "--root", "build")
 
 
 @nox.session(python=PYTHON, default=False)

@@ -223,6 +223,17 @@ def _parser() -> argparse.ArgumentParser:
                    help="render N PDFs at a time (default: one per core)")
     p.set_defaults(func=_preview)
 
+    p = sub.add_parser("linkcheck", parents=[common], help="check that every link of a built web site resolves (exit 1 if not)",
+                       description="Read every page and stylesheet of a built web site and check that each internal "
+                                   "link, anchor, picture, font and download leads to a file (and an element) that is "
+                                   "there. Links to other sites are counted, never fetched. Exits with status 1 when "
+                                   "a link is broken.")
+    p.add_argument("site", nargs="?", type=Path, metavar="SITE",
+                   help="the site's folder (default: the project's build/web/)")
+    p.add_argument("--root", type=Path, metavar="DIR",
+                   help="links may lead to any file in this folder (default: SITE; a release's folder for its downloads)")
+    p.set_defaults(func=_linkcheck)
+
     p = sub.add_parser("weblate", parents=[common], help="write the Weblate set-up: one component per document and snippet",
                        description="Write weblate/components.json (for Weblate's import_json command: one gettext component "
                                    "per document and snippet, with the checks cop-docs check makes turned off) and "
@@ -617,6 +628,25 @@ def _preview(args: argparse.Namespace) -> int:
                              dpi=args.dpi, jobs=args.jobs, progress=_progress(args))
     _result(args, lambda: results.files("preview", sheets, project.root))
     return 0
+
+
+def _linkcheck(args: argparse.Namespace) -> int:
+    from . import linkcheck, results
+
+    site = args.site if args.site is not None else _project(args).root / "build" / "web"
+    if not site.is_dir():
+        raise CopDocsError("no web site in this folder (build one with `cop-docs build --format html`)", site)
+    if args.root is not None and not site.resolve().is_relative_to(args.root.resolve()):
+        raise CopDocsError(f"the site is not inside --root {args.root}", site)
+    report = linkcheck.check_site(site, args.root)
+    if args.json:
+        _result(args, lambda: results.linkcheck(report))
+    else:
+        for broken in report.broken:
+            print(f"{_shown(str(broken.path))}:{broken.line}: error: [link] '{broken.link}': {broken.reason}")
+        print(f"{report.pages} pages, {report.stylesheets} stylesheets, {report.links} links, "
+              f"{len(report.external)} addresses of other sites (not fetched), {len(report.broken)} broken")
+    return 1 if report.broken else 0
 
 
 def _weblate(args: argparse.Namespace) -> int:

@@ -100,6 +100,14 @@ def files(command: str, paths: Iterable[Path], root: Path | None, **extra: Any) 
     return {"command": command, "files": [_relative(p, root) for p in paths], **extra}
 
 
+def linkcheck(report: Any) -> dict[str, Any]:
+    """``linkcheck``: the pages and links read, the other sites' addresses, every broken link with its page and line."""
+    return {"command": "linkcheck", "pages": report.pages, "stylesheets": report.stylesheets, "links": report.links,
+            "external": sorted(report.external),
+            "broken": [{"path": _relative(b.path, Path.cwd()), "line": b.line, "link": b.link, "reason": b.reason}
+                       for b in report.broken]}
+
+
 def changes(report: ChangesReport) -> dict[str, Any]:
     """``changes``: since which commit, and per document and snippet the new, changed (with their word-level diff)
     and removed messages, their state in the language's catalog and the words they count."""

@@ -8,12 +8,13 @@ cd "$(dirname "$0")/.."
 # pango for WeasyPrint; libharfbuzz-subset0 makes font subsetting ~10x faster; Noto fonts for all six scripts;
 # gettext for msgfmt/msgmerge; a Java runtime for EPUBCheck; poppler-utils: pdftoppm draws the e-book covers and the
 # preview thumbnails, pdfinfo counts the pages of a release, pdftotext reads PDFs in the tests;
-# php-symfony-translation ships the OASIS XLIFF 1.2 and 2.0 schemas the tests validate XLIFF files against.
+# php-symfony-translation ships the OASIS XLIFF 1.2 and 2.0 schemas the tests validate XLIFF files against;
+# chromium is the browser the web edition's tests open pages in (Playwright drives it; it downloads no browser).
 PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
   fonts-noto-core fonts-noto-cjk
   gettext default-jre-headless poppler-utils
-  php-symfony-translation
+  php-symfony-translation chromium
   python3-venv git
 )
 
