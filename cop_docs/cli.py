@@ -444,8 +444,8 @@ def _build(args: argparse.Namespace) -> int:
             from .files import relative
             from .renderers import site
 
-            shown = [*project.languages, *(lang for lang in langs if lang not in project.languages)]
-            web = site.assemble(project, editions=site.built_editions(project, shown), progress=display.log)
+            web = site.assemble(project, editions=site.built_editions(project, project.languages_and(langs)),
+                                progress=display.log)
     display.summary(outcomes, project.language(project.source_language).english_name)
     _result(args, lambda: {**results.build(outcomes, project.root),
                            **({"site": relative(web, project.root)} if web else {})})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -210,6 +211,10 @@ class Project:
     @property
     def codes(self) -> list[str]:
         return [lang.code for lang in self.languages]
+
+    def languages_and(self, extra: Iterable[Language]) -> list[Language]:
+        """The project's languages, then those of ``extra`` it does not list (pseudo-locales asked for by name)."""
+        return [*self.languages, *(lang for lang in extra if lang not in self.languages)]
 
     @property
     def target_languages(self) -> list[Language]:

@@ -71,7 +71,7 @@ def decide(project: Project, languages: list[Language] | None = None) -> list[ga
         from .catalogs import pseudo
 
         pseudo.prepare(project, extra)
-    every = [*project.languages, *extra]
+    every = project.languages_and(extra)
     cached = coverage.project_coverage(project, cache=coverage.CoverageCache.for_project(project),
                                        languages=[lang for lang in every if lang.code != project.source_language])
     return gate.decide(project, cached, list_missing=False, languages=every)
@@ -161,7 +161,7 @@ def build(project: Project, docs: Iterable[Document], langs: Iterable[Language],
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     hashes.save()
-    every = [*project.languages, *(lang for lang in langs if lang not in project.languages)]  # pseudo-locales last
+    every = project.languages_and(langs)  # pseudo-locales last
     rank = {(d.id, lang.code): i for i, (d, lang) in enumerate(itertools.product(project.documents, every))}
     return sorted(outcomes, key=lambda o: rank[o.document, o.language])
 

@@ -30,6 +30,7 @@ from lxml import etree
 from .. import __version__
 from ..errors import CatalogError
 from ..files import write_with
+from . import xmlinput
 
 if TYPE_CHECKING:
     from ..config import Language, Project
@@ -102,10 +103,8 @@ def read(path: Path, shown: str | None = None) -> list[Unit]:
                 while element.getprevious() is not None:  # streamed: what was read is let go
                     del parent[0]
     except etree.XMLSyntaxError as exc:
-        first = next(iter(exc.error_log), None)  # the cause (streaming may raise a later consequence)
-        message, line = (first.message, first.line) if first is not None else (exc.msg, exc.lineno)
-        message = ((message or "").strip().split("\n")[0] or "syntax error").split(", line ")[0]
-        raise TmxError(f"not a well-formed TMX file: {message}", name, line or None) from None
+        message, line = xmlinput.syntax_problem(exc)
+        raise TmxError(f"not a well-formed TMX file: {message}", name, line) from None
     except OSError as exc:
         raise TmxError(f"cannot read the translation memory: {exc.strerror or exc}", name) from None
     return units

@@ -49,7 +49,7 @@ from .. import __version__
 from ..catalogs import po
 from ..errors import CatalogError
 from ..files import write_atomic
-from . import inline
+from . import inline, xmlinput
 from .inline import Code, Part
 
 if TYPE_CHECKING:
@@ -434,10 +434,8 @@ def read(path: Path, shown: str | None = None) -> list[_File]:
     try:
         tree = etree.parse(os.fspath(path), parser)
     except etree.XMLSyntaxError as exc:
-        first = next(iter(exc.error_log), None)
-        message, line = (first.message, first.line) if first is not None else (exc.msg, exc.lineno)
-        message = ((message or "").strip().split("\n")[0] or "syntax error").split(", line ")[0]
-        raise XliffError(f"not a well-formed XLIFF file: {message}", name, line or None) from None
+        message, line = xmlinput.syntax_problem(exc)
+        raise XliffError(f"not a well-formed XLIFF file: {message}", name, line) from None
     except OSError as exc:
         raise XliffError(f"cannot read the XLIFF file: {exc.strerror or exc}", name) from None
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
